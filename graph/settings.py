@@ -1,0 +1,46 @@
+"""One Settings object for the whole product, read from TKG_* environment variables or passed in.
+
+Nothing reads the environment at import time: call `Settings()` where the program starts.
+Imports pydantic-settings only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AnyHttpUrl, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where the graph lives and how it is served.
+
+    Example:
+        >>> Settings(store="memory").store
+        'memory'
+    """
+
+    model_config = SettingsConfigDict(env_prefix="TKG_", extra="forbid")
+
+    store: Literal["memory", "disk", "remote"] = Field("memory", description="Which store backend holds the graph.")
+    store_path: Path | None = Field(None, description="Directory of the on-disk Oxigraph store (store=disk).")
+    sparql_query_url: AnyHttpUrl | None = Field(None, description="SPARQL 1.1 query endpoint (store=remote).")
+    sparql_update_url: AnyHttpUrl | None = Field(None, description="SPARQL 1.1 update endpoint (store=remote).")
+    build_dir: Path = Field(Path("build"), description="Where `build` writes graph.nt and manifest.json.")
+    remote_timeout: float = Field(30.0, gt=0, description="Seconds to wait for a remote SPARQL server.")
+
+    query_timeout: float = Field(10.0, gt=0, le=3600, description="Deadline of one SPARQL query, in seconds.")
+    max_rows: int = Field(10_000, gt=0, description="Most rows a SELECT may return before it is refused.")
+    max_query_chars: int = Field(100_000, gt=0, description="Longest SPARQL query text accepted.")
+
+    host: str = Field("127.0.0.1", description="Interface `serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `serve` listens on.")
+
+    @model_validator(mode="after")
+    def _backend_has_its_address(self) -> Settings:
+        if self.store == "disk" and self.store_path is None:
+            raise ValueError("store=disk needs store_path (TKG_STORE_PATH)")
+        if self.store == "remote" and self.sparql_query_url is None:
+            raise ValueError("store=remote needs sparql_query_url (TKG_SPARQL_QUERY_URL)")
+        return self

@@ -1,0 +1,299 @@
+"""Store backends behind one interface: embedded Oxigraph (memory or disk) or a remote SPARQL server.
+
+This is the only module that knows which backend is in use. Every backend takes parameters as
+bound values (Oxigraph substitutions, or a VALUES block of serialised terms for a remote
+server), never as text pasted into the query. Imports rdflib, pyoxigraph and httpx.
+"""
+
+from __future__ import annotations
+
+import shutil
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import Literal as Kind
+
+import httpx
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.query import Result
+from rdflib.term import Node
+
+from graph.namespaces import PREFIXES
+from graph.settings import Settings
+
+#: Result format name → media type, for SELECT/ASK and for CONSTRUCT/DESCRIBE.
+SOLUTION_FORMATS = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+GRAPH_FORMATS = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+_OX_SOLUTIONS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                 "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+_OX_GRAPH = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+             "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
+BUILD_GRAPH = "urn:ttc-kg:build"
+_IDENTIFIER = "http://purl.org/dc/terms/identifier"
+
+ResultKind = Kind["solutions", "boolean", "graph"]
+Bindings = Mapping[str, Node]
+
+
+class QuerySyntaxError(ValueError):
+    """The query does not parse; the message carries the parser's position."""
+
+
+class StoreUnavailable(RuntimeError):
+    """The backend could not answer (remote server down, store locked, ...)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A serialised query result."""
+
+    kind: ResultKind
+    media_type: str
+    body: bytes
+
+
+class Store(ABC):
+    """What every backend offers: answer a query, list rows, replace the whole graph."""
+
+    @abstractmethod
+    def answer(self, sparql: str, *, bindings: Bindings | None = None,
+               formats: Mapping[ResultKind, str] | None = None) -> Answer:
+        """Run a query and serialise its result in the format chosen for its kind."""
+
+    @abstractmethod
+    def select(self, sparql: str, *, bindings: Bindings | None = None) -> list[dict[str, Node]]:
+        """Run a SELECT query; each row maps variable names to rdflib terms (unbound ones absent)."""
+
+    @abstractmethod
+    def replace(self, ntriples: bytes, *, content_sha256: str) -> None:
+        """Replace the whole graph by `ntriples` and record its hash; readers see old or new, never half."""
+
+    @abstractmethod
+    def content_sha256(self) -> str | None:
+        """The hash of the build the store holds, or None if it holds none."""
+
+    def close(self) -> None:
+        """Release the backend's resources."""
+
+
+def _choose(formats: Mapping[ResultKind, str] | None, kind: ResultKind) -> str:
+    default = "turtle" if kind == "graph" else "json"
+    return (formats or {}).get(kind, default)
+
+
+class OxigraphStore(Store):
+    """The embedded Oxigraph engine, in memory (path None) or on disk.
+
+    Example:
+        >>> store = OxigraphStore()
+        >>> store.replace(b'<urn:a> <urn:b> "c" .\\n', content_sha256="x")
+        >>> store.select("SELECT ?o WHERE { ?s ?p ?o }", bindings={"s": URIRef("urn:a")})[0]["o"]
+        rdflib.term.Literal('c')
+    """
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        self.path = path
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot open the Oxigraph store at {path}: {exc}") from exc
+
+    def _run(self, sparql: str, bindings: Bindings | None):  # type: ignore[no-untyped-def]
+        substitutions = {ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()}
+        try:
+            return self._store.query(sparql, substitutions=substitutions or None)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(str(exc)) from exc
+
+    def answer(self, sparql: str, *, bindings: Bindings | None = None,
+               formats: Mapping[ResultKind, str] | None = None) -> Answer:
+        result = self._run(sparql, bindings)
+        if isinstance(result, ox.QueryTriples):
+            name = _choose(formats, "graph")
+            return Answer("graph", GRAPH_FORMATS[name], result.serialize(format=_OX_GRAPH[name]) or b"")
+        kind: ResultKind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
+        name = _choose(formats, kind)
+        return Answer(kind, SOLUTION_FORMATS[name], result.serialize(format=_OX_SOLUTIONS[name]) or b"")
+
+    def select(self, sparql: str, *, bindings: Bindings | None = None) -> list[dict[str, Node]]:
+        result = self._run(sparql, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QuerySyntaxError("select() needs a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{n: _from_ox(row[n]) for n in names if row[n] is not None} for row in result]
+
+    def replace(self, ntriples: bytes, *, content_sha256: str) -> None:
+        marker = f'<{BUILD_GRAPH}> <{_IDENTIFIER}> "{content_sha256}" <{BUILD_GRAPH}> .\n'.encode()
+        self._store.update("CLEAR ALL")
+        self._store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        self._store.bulk_load(marker, format=ox.RdfFormat.N_QUADS)
+        self._store.flush()
+
+    def content_sha256(self) -> str | None:
+        rows = self.select(f"SELECT ?h WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <{_IDENTIFIER}> ?h }} }}")
+        return str(rows[0]["h"]) if rows else None
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def close(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+        del self._store
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 Protocol server (Oxigraph server, Fuseki, Virtuoso, GraphDB, ...)."""
+
+    def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float = 30.0) -> None:
+        self.query_url, self.update_url = query_url, update_url
+        self._client = httpx.Client(timeout=timeout)
+
+    def _post(self, sparql: str, bindings: Bindings | None, accept: str) -> httpx.Response:
+        text = sparql + _values_block(bindings) if bindings else sparql
+        try:
+            response = self._client.post(self.query_url, content=text.encode(),
+                                         headers={"Content-Type": "application/sparql-query", "Accept": accept})
+        except httpx.HTTPError as exc:
+            raise StoreUnavailable(f"SPARQL server at {self.query_url} did not answer: {exc}") from exc
+        if response.status_code == 400:
+            raise QuerySyntaxError(response.text.strip()[:2000])
+        if response.status_code >= 300:
+            raise StoreUnavailable(f"SPARQL server answered {response.status_code}: {response.text[:500]}")
+        return response
+
+    def answer(self, sparql: str, *, bindings: Bindings | None = None,
+               formats: Mapping[ResultKind, str] | None = None) -> Answer:
+        wanted = {SOLUTION_FORMATS[_choose(formats, "solutions")], SOLUTION_FORMATS[_choose(formats, "boolean")],
+                  GRAPH_FORMATS[_choose(formats, "graph")]}
+        response = self._post(sparql, bindings, ", ".join(sorted(wanted)))
+        media_type = response.headers.get("content-type", "").split(";")[0].strip()
+        kind: ResultKind = "graph" if media_type in GRAPH_FORMATS.values() else "solutions"
+        if kind == "solutions" and b'"boolean"' in response.content[:200]:
+            kind = "boolean"
+        return Answer(kind, media_type, response.content)
+
+    def select(self, sparql: str, *, bindings: Bindings | None = None) -> list[dict[str, Node]]:
+        response = self._post(sparql, bindings, SOLUTION_FORMATS["json"])
+        result = Result.parse(BytesIO(response.content), format="json")
+        return [{str(k): v for k, v in row.asdict().items()} for row in result]  # type: ignore[union-attr]
+
+    def replace(self, ntriples: bytes, *, content_sha256: str) -> None:
+        if self.update_url is None:
+            raise StoreUnavailable("the remote store has no update endpoint (TKG_SPARQL_UPDATE_URL)")
+        update = (f"CLEAR ALL ;\nINSERT DATA {{\n{ntriples.decode()}\n"
+                  f'GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <{_IDENTIFIER}> "{content_sha256}" }} }}')
+        try:
+            response = self._client.post(self.update_url, content=update.encode(),
+                                         headers={"Content-Type": "application/sparql-update"})
+        except httpx.HTTPError as exc:
+            raise StoreUnavailable(f"SPARQL server at {self.update_url} did not answer: {exc}") from exc
+        if response.status_code >= 300:
+            raise StoreUnavailable(f"update refused ({response.status_code}): {response.text[:500]}")
+
+    def content_sha256(self) -> str | None:
+        rows = self.select(f"SELECT ?h WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <{_IDENTIFIER}> ?h }} }}")
+        return str(rows[0]["h"]) if rows else None
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _values_block(bindings: Bindings) -> str:
+    """A VALUES clause of N-Triples-serialised terms (escaped by rdflib, never raw user text)."""
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(term.n3() for term in bindings.values())
+    return f"\nVALUES ({names}) {{ ({values}) }}"
+
+
+def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot bind {term!r}")
+
+
+def _from_ox(term) -> Node:  # type: ignore[no-untyped-def]
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def open_store(settings: Settings, *, read_only: bool = False) -> Store:
+    """The store the settings name. It may be empty: `load_build` fills it."""
+    if settings.store == "remote":
+        assert settings.sparql_query_url is not None
+        update = str(settings.sparql_update_url) if settings.sparql_update_url else None
+        return RemoteStore(str(settings.sparql_query_url), update, timeout=settings.remote_timeout)
+    if settings.store == "disk":
+        assert settings.store_path is not None
+        _recover(settings.store_path)
+        return OxigraphStore(settings.store_path, read_only=read_only)
+    return OxigraphStore()
+
+
+def load_disk_store(path: Path, ntriples: bytes, *, content_sha256: str) -> None:
+    """Write a new on-disk store beside `path`, then swap it in: a crash leaves the old or the new one."""
+    fresh, old = path.with_name(path.name + ".new"), path.with_name(path.name + ".old")
+    shutil.rmtree(fresh, ignore_errors=True)
+    store = OxigraphStore(fresh)
+    store.replace(ntriples, content_sha256=content_sha256)
+    store.close()
+    if path.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        path.rename(old)
+    fresh.rename(path)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(path: Path) -> None:
+    """Finish a swap a crash interrupted: the previous store comes back if the new one never landed."""
+    old = path.with_name(path.name + ".old")
+    if not path.exists() and old.exists():
+        old.rename(path)
+
+
+def prepared_store(settings: Settings, *, ntriples: bytes, content_sha256: str) -> Store:
+    """Open the configured store and make sure it holds this build; an up-to-date store is not reloaded."""
+    store = open_store(settings)
+    if store.content_sha256() == content_sha256:
+        return store
+    if isinstance(store, OxigraphStore) and store.path is not None:
+        store.close()
+        load_disk_store(store.path, ntriples, content_sha256=content_sha256)
+        return open_store(settings)
+    store.replace(ntriples, content_sha256=content_sha256)
+    return store
+
+
+__all__ = ["PREFIXES", "Answer", "OxigraphStore", "QuerySyntaxError", "RemoteStore", "Store", "StoreUnavailable",
+           "load_disk_store", "open_store", "prepared_store"]

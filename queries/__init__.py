@@ -1,0 +1,1 @@
+"""The named SPARQL queries (`*.rq`) and the catalog that reads their `#+` headers."""
