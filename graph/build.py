@@ -71,6 +71,7 @@ def check(inputs: Inputs) -> tuple[Graph, ParsedFiles, list[Problem]]:
     model = parsed.merged(only=inputs.model)
     data = parsed.merged(only=inputs.data)
     merged = model + data
+    bind_prefixes(merged)
     problems += evidence.check_spans(data, parsed, inputs.source_dir)
     problems += codes.check_codes(data, parsed)
     problems += claims.check_no_plain_relations(parsed, list(inputs.data), claims.claimable_properties(model))

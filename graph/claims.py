@@ -32,7 +32,7 @@ def check_no_plain_relations(parsed: ParsedFiles, data_paths: list[Path], claima
             continue
         for subject, predicate, obj in sorted(graph.triples((None, None, None))):
             if predicate in claimable:
-                _, line = parsed.locate(subject)
+                _, line = parsed.locate(subject, within=path)
                 problems.append(Problem(
                     "claims",
                     f"plain triple {graph.qname(subject)} {graph.qname(predicate)} {graph.qname(obj)} has no evidence: "

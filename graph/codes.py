@@ -43,7 +43,7 @@ def check_codes(graph: Graph, parsed: ParsedFiles) -> list[Problem]:
     for condition, code in sorted(graph.subject_objects(SCHEMA.code)):
         if (code, RDF.type, SCHEMA.MedicalCode) not in graph:
             continue
-        file, line = parsed.locate(condition)
+        file, line = parsed.locate(code)
         value = str(graph.value(code, SCHEMA.codeValue) or "")
         system = str(graph.value(code, SCHEMA.codingSystem) or "")
         if system != "ICD-10":

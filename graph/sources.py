@@ -40,14 +40,15 @@ class ParsedFiles:
                     merged.add(triple)
         return merged
 
-    def locate(self, node: Node, graph: Graph | None = None) -> tuple[str | None, int | None]:
+    def locate(self, node: Node, within: Path | None = None) -> tuple[str | None, int | None]:
         """The file and first line where `node` is described.
 
         IRIs are found by their prefixed or full form at the start of a statement; blank nodes
-        by the line that mentions most of the IRIs and literals they point to.
+        by the line that mentions most of the IRIs and literals they point to. `within` limits
+        the search to one file.
         """
         for path, file_graph in self.graphs.items():
-            if (node, None, None) not in file_graph:
+            if (within is not None and path != within) or (node, None, None) not in file_graph:
                 continue
             lines = path.read_text(encoding="utf-8").splitlines()
             needles = _needles(node, file_graph)

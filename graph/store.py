@@ -122,6 +122,10 @@ class OxigraphStore(Store):
             return self._store.query(sparql, substitutions=substitutions or None)
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
+        except RuntimeError as exc:
+            if substitutions:  # Oxigraph binds only variables the query projects (SEP-0007)
+                raise QuerySyntaxError(f"cannot bind parameters: {exc}") from exc
+            raise
 
     def answer(self, sparql: str, *, bindings: Bindings | None = None,
                formats: Mapping[ResultKind, str] | None = None) -> Answer:
@@ -182,9 +186,9 @@ class RemoteStore(Store):
 
     def answer(self, sparql: str, *, bindings: Bindings | None = None,
                formats: Mapping[ResultKind, str] | None = None) -> Answer:
-        wanted = {SOLUTION_FORMATS[_choose(formats, "solutions")], SOLUTION_FORMATS[_choose(formats, "boolean")],
-                  GRAPH_FORMATS[_choose(formats, "graph")]}
-        response = self._post(sparql, bindings, ", ".join(sorted(wanted)))
+        accept = (f'{SOLUTION_FORMATS[_choose(formats, "solutions")]}, {GRAPH_FORMATS[_choose(formats, "graph")]};q=0.9, '
+                  f'{SOLUTION_FORMATS[_choose(formats, "boolean")]};q=0.8')
+        response = self._post(sparql, bindings, accept)
         media_type = response.headers.get("content-type", "").split(";")[0].strip()
         kind: ResultKind = "graph" if media_type in GRAPH_FORMATS.values() else "solutions"
         if kind == "solutions" and b'"boolean"' in response.content[:200]:

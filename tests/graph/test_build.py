@@ -1,0 +1,102 @@
+"""The build accepts the shipped facts, refuses each kind of broken input, and is deterministic."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from graph.build import Built, Inputs, build, cached_build
+from graph.evidence import read_source
+from graph.problems import BuildRefused
+from graph.sources import DATA_DIR
+
+INVALID = Path(__file__).parents[1] / "fixtures" / "invalid"
+
+# fixture file → the check that must refuse it (each fixture breaks exactly one rule)
+REFUSALS = {
+    "claim-without-evidence.ttl": "shacl kgsh:ClaimShape",
+    "inferred-without-reason.ttl": "shacl kgsh:ClaimShape",
+    "altered-quote.ttl": "evidence",
+    "invalid-icd10-code.ttl": "icd10",
+    "wrong-who-label.ttl": "icd10",
+    "plain-relation.ttl": "claims",
+    "no-english-label.ttl": "shacl kgsh:EntityShape",
+    "figure-value-not-a-bound.ttl": "shacl kgsh:FigureShape",
+    "syntax-error.ttl": "syntax",
+}
+
+
+def test_every_invalid_fixture_is_covered() -> None:
+    assert sorted(p.name for p in INVALID.glob("*.ttl")) == sorted(REFUSALS)
+
+
+@pytest.mark.parametrize("fixture", sorted(REFUSALS))
+def test_build_refuses_one_violation_naming_file_line_and_rule(fixture: str) -> None:
+    with pytest.raises(BuildRefused) as refused:
+        build(Inputs.default(extra=(INVALID / fixture,)))
+    problems = refused.value.problems
+    assert len(problems) == 1, [str(p) for p in problems]
+    problem = problems[0]
+    assert problem.rule == REFUSALS[fixture]
+    assert problem.file == fixture
+    assert problem.line is not None and problem.line >= 10  # the fixture's statement, after its prefixes
+
+
+def test_an_altered_quote_in_the_shipped_evidence_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    evidence = data / "evidence.ttl"
+    evidence.write_text(evidence.read_text(encoding="utf-8").replace(
+        '"There are 40 clinical specialty nurses', '"There are 41 clinical specialty nurses'), encoding="utf-8")
+    with pytest.raises(BuildRefused) as refused:
+        build(Inputs(data=tuple(sorted(data.glob("*.ttl"))), source_dir=data / "source"))
+    [problem] = refused.value.problems
+    assert problem.rule == "evidence" and problem.file == "evidence.ttl"
+    assert "41 clinical specialty nurses" in problem.message
+
+
+def test_a_claim_that_loses_its_evidence_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    claims = data / "claims.ttl"
+    text = claims.read_text(encoding="utf-8")
+    line = "rdf:object ttc:Hospital ;\n    kg:status kg:Stated ; prov:wasDerivedFrom ev:key-department ."
+    assert line in text
+    claims.write_text(text.replace(line, "rdf:object ttc:Hospital ;\n    kg:status kg:Stated ."), encoding="utf-8")
+    with pytest.raises(BuildRefused) as refused:
+        build(Inputs(data=tuple(sorted(data.glob("*.ttl"))), source_dir=data / "source"))
+    [problem] = refused.value.problems
+    assert problem.rule == "shacl kgsh:ClaimShape" and "kg:keyDepartmentOf" in problem.message
+
+
+def test_build_is_deterministic(built: Built) -> None:
+    again = build()
+    assert again.ntriples == built.ntriples
+    assert again.manifest == built.manifest
+
+
+def test_manifest_counts_and_hash(built: Built) -> None:
+    import hashlib
+
+    manifest = built.manifest
+    assert manifest["content_sha256"] == hashlib.sha256(built.ntriples).hexdigest()
+    assert manifest["triples"] == built.ntriples.count(b"\n")
+    assert manifest["classes"]["schema:MedicalCondition"] == 10
+    assert set(manifest["claims_by_status"]) == {"kg:Stated", "kg:Implied", "kg:Inferred", "kg:Ambiguous"}
+    assert "_:" not in built.ntriples.decode()  # blank nodes are skolemised to stable IRIs
+
+
+def test_cached_build_reuses_an_up_to_date_build_and_rebuilds_a_stale_one(tmp_path: Path, built: Built) -> None:
+    built.write(tmp_path)
+    ntriples, manifest = cached_build(tmp_path)
+    assert ntriples == built.ntriples
+    (tmp_path / "manifest.json").write_text('{"input_fingerprint": "stale"}', encoding="utf-8")
+    ntriples, manifest = cached_build(tmp_path)
+    assert manifest["content_sha256"] == built.manifest["content_sha256"]
+
+
+def test_source_ships_inside_the_package_unchanged() -> None:
+    text = read_source("thoracic-tumor-center.txt")
+    assert text.startswith("Thoracic Tumor Center") and "Jiang’s Anastomosis" in text

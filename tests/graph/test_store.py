@@ -1,0 +1,101 @@
+"""One compliance suite run against every store backend: embedded memory, embedded disk, remote server."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from graph.build import Built
+from graph.namespaces import TTC
+from graph.settings import Settings
+from graph.store import OxigraphStore, QuerySyntaxError, Store, load_disk_store, open_store, prepared_store
+from tests.servers import oxigraph_server
+
+TREATED_BY = """PREFIX kg: <https://ttc-kg.example/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?condition ?procedure ?label WHERE {
+  ?condition kg:treatedBy ?procedure . ?procedure skos:prefLabel ?label FILTER(langMatches(lang(?label), "en"))
+} ORDER BY ?label"""
+
+
+@pytest.fixture(scope="module", params=["memory", "disk", "remote"])
+def backend(request: pytest.FixtureRequest, built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    sha = built.manifest["content_sha256"]
+    if request.param == "remote":
+        with oxigraph_server() as base:
+            settings = Settings(store="remote", sparql_query_url=f"{base}/query", sparql_update_url=f"{base}/update")
+            store = prepared_store(settings, ntriples=built.ntriples, content_sha256=sha)
+            yield store
+            store.close()
+        return
+    path = tmp_path_factory.mktemp("disk") / "store" if request.param == "disk" else None
+    settings = Settings(store=request.param, store_path=path)
+    store = prepared_store(settings, ntriples=built.ntriples, content_sha256=sha)
+    yield store
+    store.close()
+
+
+def test_holds_the_build(backend: Store, built: Built) -> None:
+    assert backend.content_sha256() == built.manifest["content_sha256"]
+
+
+def test_bound_parameter_selects_one_condition(backend: Store) -> None:
+    rows = backend.select(TREATED_BY, bindings={"condition": URIRef(TTC.EsophagealCancer)})
+    procedures = {str(r["procedure"]).removeprefix(str(TTC)) for r in rows}
+    assert "MinimallyInvasiveRadicalEsophagectomy" in procedures
+    assert "UniportalThoracoscopicLobectomy" not in procedures  # lung cancer's, not esophageal cancer's
+    assert {str(r["condition"]) for r in rows} == {str(TTC.EsophagealCancer)}
+
+
+def test_hostile_literal_is_bound_not_spliced(backend: Store) -> None:
+    hostile = Literal('x" } ; DROP ALL ; SELECT * { "')
+    rows = backend.select("SELECT ?label ?e WHERE { ?e <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }",
+                          bindings={"label": hostile})
+    assert rows == []
+    assert backend.content_sha256() is not None  # nothing was dropped
+
+
+def test_serialises_every_format(backend: Store) -> None:
+    select = "SELECT ?s WHERE { ?s a <https://schema.org/MedicalCondition> } ORDER BY ?s"
+    answer = backend.answer(select, formats={"solutions": "json"})
+    assert answer.kind == "solutions"
+    assert len(json.loads(answer.body)["results"]["bindings"]) == 10
+    csv = backend.answer(select, formats={"solutions": "csv"})
+    assert csv.body.decode().splitlines()[0].strip() == "s" and len(csv.body.decode().splitlines()) == 11
+    ask = backend.answer("ASK { ?s a <https://schema.org/MedicalCondition> }")
+    assert ask.kind == "boolean" and json.loads(ask.body)["boolean"] is True
+    construct = backend.answer("CONSTRUCT { ?s a ?t } WHERE { ?s a ?t . FILTER(?t = <https://schema.org/City>) }",
+                               formats={"graph": "ntriples"})
+    assert construct.kind == "graph"
+    assert len(Graph().parse(data=construct.body.decode(), format="nt")) == 1
+
+
+def test_syntax_error_is_reported(backend: Store) -> None:
+    with pytest.raises(QuerySyntaxError):
+        backend.select("SELEC ?s WHERE { ?s ?p ?o }")
+
+
+def test_disk_store_reopens_without_rebuild(tmp_path: Path, built: Built) -> None:
+    path = tmp_path / "store"
+    sha = built.manifest["content_sha256"]
+    settings = Settings(store="disk", store_path=path)
+    store = prepared_store(settings, ntriples=built.ntriples, content_sha256=sha)
+    assert isinstance(store, OxigraphStore)
+    store._store.update("INSERT DATA { <urn:sentinel> <urn:p> <urn:o> }")  # a mark a rebuild would erase
+    store.close()
+    again = prepared_store(settings, ntriples=built.ntriples, content_sha256=sha)
+    assert again.select("SELECT ?o WHERE { <urn:sentinel> <urn:p> ?o }")  # reopened, not rebuilt
+    again.close()
+
+
+def test_interrupted_swap_recovers_the_previous_store(tmp_path: Path, built: Built) -> None:
+    path = tmp_path / "store"
+    load_disk_store(path, built.ntriples, content_sha256="first")
+    path.rename(path.with_name("store.old"))  # as if a crash hit between the two renames
+    store = open_store(Settings(store="disk", store_path=path))
+    assert store.content_sha256() == "first"
+    store.close()
