@@ -126,6 +126,21 @@ def locate(
         raise typer.Exit(1) from None
 
 
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface (default TKG_HOST or 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default TKG_PORT or 8000).")] = None,
+) -> None:
+    """Serve the API, the SPARQL endpoint and the pages on the configured store."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = Settings()
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+                log_level="info", access_log=False)
+
+
 def main() -> None:
     """Entry point of the `thoracic-kg` console script."""
     app()

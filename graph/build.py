@@ -132,9 +132,9 @@ def _canonical_ntriples(graph: Graph) -> bytes:
 
 
 def _manifest(graph: Graph, ntriples: bytes, inputs: Inputs) -> dict:
-    classes = Counter(graph.qname(o) for o in graph.objects(None, RDF.type))
-    properties = Counter(graph.qname(p) for p in graph.predicates())
-    statuses = Counter(graph.qname(graph.value(c, KG.status)) for c in graph.subjects(RDF.type, KG.Claim))
+    classes = Counter(graph.qname(str(o)) for o in graph.objects(None, RDF.type))
+    properties = Counter(graph.qname(str(p)) for p in graph.predicates())
+    statuses = Counter(graph.qname(str(graph.value(c, KG.status))) for c in graph.subjects(RDF.type, KG.Claim))
     return {
         "build_version": BUILD_VERSION,
         "content_sha256": hashlib.sha256(ntriples).hexdigest(),

@@ -35,10 +35,14 @@ def check_no_plain_relations(parsed: ParsedFiles, data_paths: list[Path], claima
                 _, line = parsed.locate(subject, within=path)
                 problems.append(Problem(
                     "claims",
-                    f"plain triple {graph.qname(subject)} {graph.qname(predicate)} {graph.qname(obj)} has no evidence: "
+                    f"plain triple {_name(graph, subject)} {_name(graph, predicate)} {_name(graph, obj)} has no evidence: "
                     "state it as a kg:Claim with kg:status and prov:wasDerivedFrom",
                     file=path.name, line=line, focus=str(subject)))
     return problems
+
+
+def _name(graph: Graph, node: object) -> str:
+    return graph.qname(str(node))
 
 
 def materialise(graph: Graph) -> Graph:
@@ -58,8 +62,8 @@ def describe(node, graph: Graph) -> str:  # type: ignore[no-untyped-def]
     """A readable name for a focus node; a claim is named by its subject, predicate and object."""
     if (node, RDF.type, KG.Claim) in graph:
         parts = [graph.value(node, p) for p in (RDF.subject, RDF.predicate, RDF.object)]
-        return "claim " + " ".join(graph.qname(p) if p is not None else "?" for p in parts)
+        return "claim " + " ".join(graph.qname(str(p)) if p is not None else "?" for p in parts)
     try:
-        return graph.qname(node)
+        return graph.qname(str(node))
     except Exception:  # noqa: BLE001 - blank nodes and odd IRIs have no qname
         return str(node)

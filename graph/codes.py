@@ -29,7 +29,7 @@ def who_label(code: str) -> str | None:
 def check_codes(graph: Graph, parsed: ParsedFiles) -> list[Problem]:
     """Problems for invalid codes, labels that disagree with WHO, and inconsistent mappings."""
     problems: list[Problem] = []
-    for concept in sorted(set(graph.subjects(SKOS.inScheme, KG.ICD10))):
+    for concept in sorted(set(graph.subjects(SKOS.inScheme, KG.ICD10)), key=str):
         file, line = parsed.locate(concept)
         notation = str(graph.value(concept, SKOS.notation) or "")
         label = graph.value(concept, SKOS.prefLabel)
@@ -52,13 +52,13 @@ def check_codes(graph: Graph, parsed: ParsedFiles) -> list[Problem]:
             problems.append(Problem("icd10", f"code {value!r} is not a WHO ICD-10 code", file=file, line=line,
                                     focus=str(condition)))
             continue
-        concept = graph.value(code, KG.icd10Concept)
-        if concept is not None and str(graph.value(concept, SKOS.notation) or "") != value:
+        linked = graph.value(code, KG.icd10Concept)
+        if linked is not None and str(graph.value(linked, SKOS.notation) or "") != value:
             problems.append(Problem("icd10", f"code {value!r} points to a concept with another notation",
                                     file=file, line=line, focus=str(condition)))
         mapping = graph.value(code, KG.codeMapping)
-        if concept is not None and mapping is not None and (condition, mapping, concept) not in graph:
+        if linked is not None and mapping is not None and (condition, mapping, linked) not in graph:
             problems.append(Problem(
-                "icd10", f"code {value!r} says {graph.qname(mapping)} but the condition has no such SKOS mapping",
+                "icd10", f"code {value!r} says {graph.qname(str(mapping))} but the condition has no such SKOS mapping",
                 file=file, line=line, focus=str(condition)))
     return problems

@@ -39,7 +39,7 @@ def check_spans(graph: Graph, parsed: ParsedFiles, source_dir: Path = SOURCE_DIR
     """One Problem per evidence span whose quote is not, character for character, at its offsets."""
     problems: list[Problem] = []
     texts: dict[str, str] = {}
-    for span in sorted(set(graph.subjects(RDF.type, KG.EvidenceSpan))):
+    for span in sorted(set(graph.subjects(RDF.type, KG.EvidenceSpan)), key=str):
         file, line = parsed.locate(span)
         quote = graph.value(span, PROV.value)
         start, end = graph.value(span, OA.start), graph.value(span, OA.end)

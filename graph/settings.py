@@ -36,6 +36,7 @@ class Settings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="Interface `serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `serve` listens on.")
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS (never with credentials).")
 
     @model_validator(mode="after")
     def _backend_has_its_address(self) -> Settings:

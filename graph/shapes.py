@@ -29,7 +29,7 @@ def check_shapes(graph: Graph, shapes_path: Path, parsed: ParsedFiles) -> list[P
         path = report.value(result, SH.resultPath)
         message = report.value(result, SH.resultMessage)
         file, line = parsed.locate(focus)
-        where = f"{graph.qname(path)}: " if path is not None and not isinstance(path, BNode) else ""
+        where = f"{graph.qname(str(path))}: " if path is not None and not isinstance(path, BNode) else ""
         rule = f"shacl {_shape_name(report.value(result, SH.sourceShape), shapes)}"
         problems.append(Problem(rule, f"{describe(focus, graph)}: {where}{message}",
                                 file=file, line=line, focus=str(focus)))
@@ -41,7 +41,7 @@ def _shape_name(shape, shapes: Graph) -> str:  # type: ignore[no-untyped-def]
     if shape is None:
         return "shape"
     if not isinstance(shape, BNode):
-        return shapes.qname(shape)
+        return shapes.qname(str(shape))
     for parent in shapes.subjects(SH.property, shape):
-        return shapes.qname(parent)
+        return shapes.qname(str(parent))
     return "shape"

@@ -117,7 +117,8 @@ class OxigraphStore(Store):
             raise StoreUnavailable(f"cannot open the Oxigraph store at {path}: {exc}") from exc
 
     def _run(self, sparql: str, bindings: Bindings | None):  # type: ignore[no-untyped-def]
-        substitutions = {ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()}
         try:
             return self._store.query(sparql, substitutions=substitutions or None)
         except SyntaxError as exc:

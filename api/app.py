@@ -1,0 +1,60 @@
+"""`create_app(settings)`: the FastAPI application, its store opened for the lifetime of the app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from api import errors
+from api.pages import CSP
+from api.routes import catalog, pages, sparql
+from graph.build import cached_build
+from graph.settings import Settings
+from graph.store import prepared_store
+from queries.catalog import load_catalog
+
+STATIC = Path(__file__).parent / "static"
+VENDOR = Path(__file__).parents[1] / "web" / "node_modules"
+VENDOR_MOUNTS = {"yasgui": VENDOR / "@zazuko" / "yasgui" / "build",
+                 "vis-network": VENDOR / "vis-network" / "standalone" / "umd"}
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The application; the catalog is parsed now, so a broken query fails start-up, not a request."""
+    query_catalog = load_catalog()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ntriples, manifest = cached_build(settings.build_dir)
+        store = prepared_store(settings, ntriples=ntriples, content_sha256=manifest["content_sha256"])
+        app.state.store, app.state.manifest, app.state.ntriples = store, manifest, ntriples
+        yield
+        store.close()
+
+    app = FastAPI(title="Thoracic Tumor Center knowledge graph", version="0.1.0", lifespan=lifespan)
+    app.state.settings, app.state.catalog = settings, query_catalog
+    errors.install(app)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
+                           allow_methods=["GET", "POST"], allow_headers=["Accept", "Content-Type"])
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    for router in (pages.router, sparql.router, catalog.router):
+        app.include_router(router)
+    app.mount("/static/editor", StaticFiles(directory=STATIC / "editor"), name="editor-static")
+    for name, directory in VENDOR_MOUNTS.items():
+        if directory.is_dir():  # installed by `npm ci --prefix web` (make setup)
+            app.mount(f"/static/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

@@ -1,0 +1,50 @@
+"""Domain errors → precise HTTP status codes, in one place. Bodies are plain text, no tracebacks or paths."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse
+
+from api.conneg import NotAcceptable
+from graph.guard import QueryRefused
+from graph.store import QuerySyntaxError, StoreUnavailable
+from queries.catalog import CatalogError, UnknownQuery
+from queries.params import InvalidParameter
+
+log = logging.getLogger("thoracic_kg.api")
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers; anything not listed stays a logged 500."""
+
+    @app.exception_handler(QueryRefused)
+    def _refused(_: Request, exc: QueryRefused) -> PlainTextResponse:
+        return PlainTextResponse(str(exc), status_code=exc.status)
+
+    @app.exception_handler(QuerySyntaxError)
+    def _syntax(_: Request, exc: QuerySyntaxError) -> PlainTextResponse:
+        return PlainTextResponse(f"the query does not parse: {exc}", status_code=400)
+
+    @app.exception_handler(NotAcceptable)
+    def _not_acceptable(_: Request, exc: NotAcceptable) -> PlainTextResponse:
+        return PlainTextResponse(str(exc), status_code=406)
+
+    @app.exception_handler(UnknownQuery)
+    def _unknown(_: Request, exc: UnknownQuery) -> PlainTextResponse:
+        return PlainTextResponse(str(exc), status_code=404)
+
+    @app.exception_handler(InvalidParameter)
+    def _invalid(_: Request, exc: InvalidParameter) -> PlainTextResponse:
+        return PlainTextResponse(str(exc), status_code=422)
+
+    @app.exception_handler(StoreUnavailable)
+    def _unavailable(_: Request, exc: StoreUnavailable) -> PlainTextResponse:
+        log.error("store unavailable: %s", exc)
+        return PlainTextResponse("the graph store is unavailable; try again shortly", status_code=503)
+
+    @app.exception_handler(CatalogError)
+    def _catalog(_: Request, exc: CatalogError) -> PlainTextResponse:
+        log.error("catalog error: %s", exc)
+        return PlainTextResponse("a named query is broken; see the server log", status_code=500)

@@ -1,0 +1,45 @@
+"""The home page, prefixes for the editor, and downloads of the graph and the ontology."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+
+import ontology
+from api.pages import render
+from graph.namespaces import PREFIXES
+
+router = APIRouter()
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def home(request: Request) -> HTMLResponse:
+    """The front door: what each part of the product is for."""
+    manifest = request.app.state.manifest
+    return HTMLResponse(render("home.html", title="Home", triples=manifest["triples"],
+                               sha=manifest["content_sha256"]))
+
+
+@router.get("/api/prefixes", operation_id="prefixes", tags=["vocabulary"])
+def prefixes() -> dict[str, str]:
+    """The prefixes the graph and its queries use."""
+    return PREFIXES
+
+
+@router.get("/downloads/ontology.ttl", operation_id="download_ontology", tags=["downloads"])
+def download_ontology() -> FileResponse:
+    """The OWL ontology, as Turtle."""
+    return FileResponse(ontology.MODEL, media_type="text/turtle; charset=utf-8", filename="thoracic.ttl")
+
+
+@router.get("/downloads/graph.nt", operation_id="download_graph", tags=["downloads"])
+def download_graph(request: Request) -> Response:
+    """The whole built graph, as canonical N-Triples."""
+    return Response(request.app.state.ntriples, media_type="application/n-triples",
+                    headers={"Content-Disposition": 'attachment; filename="graph.nt"'})
+
+
+@router.get("/downloads/manifest.json", operation_id="download_manifest", tags=["downloads"])
+def download_manifest(request: Request) -> JSONResponse:
+    """The build manifest: content hash and counts per class and property."""
+    return JSONResponse(request.app.state.manifest)

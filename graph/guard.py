@@ -1,0 +1,49 @@
+"""Refuse what the read-only query service must never run, before the engine sees it.
+
+A light lexer drops comments, strings and IRIs, then looks for update operations and for the
+keywords that would reach the network (SERVICE, LOAD, FROM). Imports nothing of `api`.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NOISE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\s]*>|#[^\n]*')
+_WORD = re.compile(r"(?<![?$:\w])([A-Za-z]+)\b(?!:)")
+_UPDATE = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+_REMOTE = {"SERVICE": "SERVICE would query another server", "FROM": "FROM would load a graph from elsewhere"}
+
+
+class QueryRefused(ValueError):
+    """A request the read-only service will not run; the message says why in plain words."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def keywords(sparql: str) -> set[str]:
+    """The upper-cased keywords of a query, outside comments, strings and IRIs.
+
+    Example:
+        >>> sorted(keywords('SELECT ?insert WHERE { ?s ?p "DROP ALL" } # DELETE'))
+        ['SELECT', 'WHERE']
+    """
+    return {word.upper() for word in _WORD.findall(_NOISE.sub(" ", sparql))}
+
+
+def check_query(sparql: str, *, max_chars: int) -> None:
+    """Raise QueryRefused for an oversized query, an update, or anything that reaches the network."""
+    if not sparql.strip():
+        raise QueryRefused("the query is empty")
+    if len(sparql) > max_chars:
+        raise QueryRefused(f"the query is {len(sparql)} characters; this service accepts at most {max_chars}",
+                           status=413)
+    found = keywords(sparql)
+    updates = sorted(found & _UPDATE)
+    if updates:
+        raise QueryRefused(f"this endpoint is read-only: {', '.join(updates)} is an update and was not run",
+                           status=403)
+    for word, reason in _REMOTE.items():
+        if word in found:
+            raise QueryRefused(f"{word} is refused here: {reason}, and this service makes no outside requests")

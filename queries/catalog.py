@@ -1,0 +1,223 @@
+"""The catalog of named SPARQL queries: reads each `*.rq` file's `#+` header and checks the query parses.
+
+`bind` turns a request's raw strings into rdflib terms by parameter type (see `queries.params`).
+Imports rdflib, PyYAML and `graph.namespaces` only: never fastapi, pydantic or anything of `api`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from rdflib import Variable
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Node
+
+from queries.params import MAX_IRI, MAX_STRING, PARAM_TYPES, InvalidParameter, Param, ParamType, convert
+
+#: Where the shipped `.rq` files live.
+QUERIES_DIR = Path(__file__).resolve().parent
+
+_HEADER_KEYS = {"title", "description", "params", "tags"}
+_PARAM_KEYS = {"type", "required", "example", "description"}
+_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+class CatalogError(Exception):
+    """A `.rq` file is broken: bad header, invalid example, or a query that does not parse.
+
+    The message starts with the file's name.
+    """
+
+
+class UnknownQuery(LookupError):
+    """No query of that name is in the catalog."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no query named {name!r}")
+        self.name = name
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A `.rq` file: its header and its SPARQL text (header comments and PREFIX lines included)."""
+
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    tags: tuple[str, ...]
+    sparql: str
+    path: Path
+
+    def param(self, name: str) -> Param:
+        """The parameter called `name`.
+
+        Raises:
+            InvalidParameter: The query has no such parameter.
+        """
+        for param in self.params:
+            if param.name == name:
+                return param
+        takes = ", ".join(param.name for param in self.params) or "no parameters"
+        raise InvalidParameter(name, f"unknown parameter; {self.name} takes {takes}")
+
+    def examples(self) -> dict[str, str]:
+        """Every parameter's example value, as raw strings for `bind`."""
+        return {param.name: param.example for param in self.params}
+
+
+def load_catalog(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
+    """Read and check every `*.rq` file of `directory`, keyed by file name without `.rq`.
+
+    Raises:
+        CatalogError: A header is missing or malformed, an example is invalid, a query does not
+            parse, or a parameter is not a projected variable used in its query's WHERE clause.
+
+    Example:
+        >>> catalog = load_catalog()
+        >>> catalog["procedures_for_condition"].param("condition").type
+        'iri'
+    """
+    return {path.stem: load_query(path) for path in sorted(directory.glob("*.rq"))}
+
+
+def get_query(catalog: Mapping[str, NamedQuery], name: str) -> NamedQuery:
+    """The query called `name`.
+
+    Raises:
+        UnknownQuery: The catalog has no such query.
+    """
+    try:
+        return catalog[name]
+    except KeyError:
+        raise UnknownQuery(name) from None
+
+
+def load_query(path: Path) -> NamedQuery:
+    """Read and check one `.rq` file.
+
+    Raises:
+        CatalogError: As for `load_catalog`, naming this file.
+    """
+    try:
+        return _load(path)
+    except CatalogError as exc:
+        raise CatalogError(f"{path.name}: {exc}") from exc
+
+
+def bind(query: NamedQuery, raw: Mapping[str, str]) -> dict[str, Node]:
+    """Validate raw string values against the query's parameters and convert them to rdflib terms.
+
+    Optional parameters left out stay unbound. The result goes to `Store.select(..., bindings=...)`,
+    which binds values, never pastes text.
+
+    Raises:
+        InvalidParameter: A name the query does not declare, a required one missing, or a value that
+            is not valid for its type.
+
+    Example:
+        >>> query = load_catalog()["procedures_for_condition"]
+        >>> bind(query, {"condition": "ttc:LungCancer"})["condition"]
+        rdflib.term.URIRef('https://ttc-kg.example/id/LungCancer')
+    """
+    bound: dict[str, Node] = {}
+    for name, value in raw.items():
+        bound[name] = convert(query.param(name), value)
+    for param in query.params:
+        if param.required and param.name not in bound:
+            raise InvalidParameter(param.name, f"is required by {query.name}")
+    return bound
+
+
+def _load(path: Path) -> NamedQuery:
+    if not _NAME.fullmatch(path.stem):
+        raise CatalogError("a query's file name must be lower_snake_case")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"cannot read the file: {exc}") from exc
+    header = _header(text)
+    unknown = set(header) - _HEADER_KEYS
+    if unknown:
+        raise CatalogError(f"unknown header keys {sorted(unknown)}; allowed: {sorted(_HEADER_KEYS)}")
+    title, description = header.get("title"), header.get("description")
+    if not isinstance(title, str) or not title.strip():
+        raise CatalogError("the header needs a `title`")
+    if not isinstance(description, str) or not description.strip():
+        raise CatalogError("the header needs a `description`")
+    tags = header.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        raise CatalogError("`tags` must be a list of strings")
+    params = _params(header.get("params") or {})
+    _check_sparql(text, params)
+    return NamedQuery(name=path.stem, title=title.strip(), description=" ".join(description.split()),
+                      params=params, tags=tuple(tags), sparql=text, path=path)
+
+
+def _header(text: str) -> dict:
+    lines = []
+    for line in text.splitlines():
+        if line.rstrip() == "#+":
+            lines.append("")
+        elif line.startswith("#+ "):
+            lines.append(line[3:])
+        else:
+            break
+    if not lines:
+        raise CatalogError("the file must start with a `#+ ` YAML header")
+    try:
+        header = yaml.safe_load("\n".join(lines))
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"the `#+` header is not valid YAML: {exc}") from exc
+    if not isinstance(header, dict):
+        raise CatalogError("the `#+` header must be a YAML mapping")
+    return header
+
+
+def _params(raw: object) -> tuple[Param, ...]:
+    if not isinstance(raw, dict):
+        raise CatalogError("`params` must be a mapping of name to {type, required, example, description}")
+    params = []
+    for name, spec in raw.items():
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            raise CatalogError(f"parameter name {name!r} must be lower_snake_case")
+        if not isinstance(spec, dict) or set(spec) != _PARAM_KEYS:
+            raise CatalogError(f"parameter {name!r} needs exactly the keys {sorted(_PARAM_KEYS)}")
+        if spec["type"] not in PARAM_TYPES:
+            raise CatalogError(f"parameter {name!r} has type {spec['type']!r}; allowed: {', '.join(PARAM_TYPES)}")
+        if not isinstance(spec["required"], bool):
+            raise CatalogError(f"parameter {name!r}: `required` must be true or false")
+        if not isinstance(spec["example"], str) or not isinstance(spec["description"], str):
+            raise CatalogError(f"parameter {name!r}: `example` and `description` must be strings (quote them)")
+        param = Param(name=name, type=spec["type"], required=spec["required"], example=spec["example"],
+                      description=" ".join(spec["description"].split()))
+        try:
+            convert(param, param.example)
+        except InvalidParameter as exc:
+            raise CatalogError(f"the example of parameter {name!r} is invalid: {exc.message}") from exc
+        params.append(param)
+    return tuple(params)
+
+
+def _check_sparql(text: str, params: tuple[Param, ...]) -> None:
+    try:
+        parsed = prepareQuery(text)
+    except Exception as exc:
+        raise CatalogError(f"the query does not parse: {exc}") from exc
+    select = parsed.algebra.name == "SelectQuery"
+    projected = set(parsed.algebra.get("PV") or ())
+    code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    where = code[code.find("{"):]
+    for param in params:
+        if not re.search(rf"[?$]{param.name}\b", where):
+            raise CatalogError(f"parameter {param.name!r} is not used in the query's WHERE clause")
+        if select and Variable(param.name) not in projected:
+            raise CatalogError(f"parameter ?{param.name} must be in the SELECT clause to be bound at run time")
+
+
+__all__ = ["MAX_IRI", "MAX_STRING", "PARAM_TYPES", "QUERIES_DIR", "CatalogError", "InvalidParameter", "NamedQuery",
+           "Param", "ParamType", "UnknownQuery", "bind", "get_query", "load_catalog", "load_query"]
