@@ -13,7 +13,8 @@ from graph.store import GRAPH_FORMATS, SOLUTION_FORMATS, ResultKind
 #: Short names clients put in ?format= / ?output= / ?results= (SPARQLWrapper, YASGUI), to our names.
 ALIASES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "turtle", "ttl": "turtle",
            "n3": "turtle", "nt": "ntriples", "ntriples": "ntriples", "json-ld": "jsonld", "jsonld": "jsonld",
-           "rdfxml": "rdfxml", "rdf+xml": "rdfxml", "application/sparql-results+json": "json"}
+           "rdfxml": "rdfxml", "rdf+xml": "rdfxml",
+           **{media: name for name, media in {**SOLUTION_FORMATS, **GRAPH_FORMATS}.items()}}
 
 
 class NotAcceptable(ValueError):

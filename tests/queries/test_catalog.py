@@ -187,7 +187,7 @@ def test_bind_rejects_a_bad_boolean(value: str) -> None:
         bind(CATALOG["procedures_for_condition"], {"condition": "ttc:LungCancer", "include_inferred": value})
 
 
-def _broken_catalogs(tmp_path: Path) -> Iterator[tuple[str, str]]:
+def _broken_files() -> Iterator[tuple[str, str]]:
     good = (QUERIES_DIR / "workup_for_condition.rq").read_text(encoding="utf-8")
     yield "no_header.rq", "SELECT ?s WHERE { ?s ?p ?o }"
     yield "bad_yaml.rq", "#+ title: [unclosed\n" + good
@@ -200,7 +200,7 @@ def _broken_catalogs(tmp_path: Path) -> Iterator[tuple[str, str]]:
 
 
 def test_a_broken_file_raises_catalog_error_naming_it(tmp_path: Path) -> None:
-    for file_name, text in _broken_catalogs(tmp_path):
+    for file_name, text in _broken_files():
         directory = tmp_path / file_name.removesuffix(".rq")
         directory.mkdir()
         (directory / file_name).write_text(text, encoding="utf-8")

@@ -1,0 +1,91 @@
+"""The served product on a real uvicorn on 127.0.0.1, called with real SPARQL clients."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Graph
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
+
+from tests.servers import free_port, wait_until_up
+
+pytestmark = pytest.mark.integration
+
+CONDITIONS = "PREFIX schema: <https://schema.org/> SELECT ?c WHERE { ?c a schema:MedicalCondition } ORDER BY ?c"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "TKG_BUILD_DIR": str(tmp_path_factory.mktemp("build"))}
+    process = subprocess.Popen([sys.executable, "-m", "api", "serve", "--port", str(port)], env=env,
+                               cwd=Path(__file__).parents[2], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/api/prefixes", process, seconds=120)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
+def test_sparqlwrapper_select_in_every_format(server: str, fmt: str) -> None:
+    client = SPARQLWrapper(server + "/sparql")
+    client.setQuery(CONDITIONS)
+    client.setReturnFormat(fmt)
+    result = client.query().convert()
+    if fmt == JSON:
+        assert len(result["results"]["bindings"]) == 10
+    elif fmt == XML:
+        assert len(result.getElementsByTagName("result")) == 10
+    else:
+        assert len(result.decode("utf-8").strip().splitlines()) == 11
+
+
+def test_sparqlwrapper_construct_as_turtle(server: str) -> None:
+    client = SPARQLWrapper(server + "/sparql")
+    client.setQuery("CONSTRUCT { ?c a <https://schema.org/MedicalCondition> } WHERE { ?c a <https://schema.org/MedicalCondition> }")
+    client.setReturnFormat(TURTLE)
+    graph = Graph().parse(data=client.query().convert(), format="turtle")
+    assert len(graph) == 10
+
+
+def test_rdflib_sparqlstore_reads_the_endpoint(server: str) -> None:
+    store = SPARQLStore(server + "/sparql", returnFormat="json")
+    rows = list(Graph(store=store).query(CONDITIONS))
+    assert len(rows) == 10
+
+
+def test_refusals_are_clear_and_change_nothing(server: str) -> None:
+    update = httpx.post(server + "/sparql", data={"update": "DROP ALL"})
+    assert update.status_code == 403 and "read-only" in update.text
+    service = httpx.get(server + "/sparql", params={"query": "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
+    assert service.status_code == 400 and "SERVICE" in service.text
+    bad = httpx.get(server + "/sparql", params={"query": "SELECT ?s WHERE { ?s ?p }"})
+    assert bad.status_code == 400 and "Traceback" not in bad.text and "/work" not in bad.text
+    media = httpx.post(server + "/sparql", content=b"SELECT * {}", headers={"Content-Type": "text/plain"})
+    assert media.status_code == 415
+    utf8 = httpx.post(server + "/sparql", content=b"SELECT \xff", headers={"Content-Type": "application/sparql-query"})
+    assert utf8.status_code == 400 and "UTF-8" in utf8.text
+    big = httpx.post(server + "/sparql", content=b"#" * 1_000_000, headers={"Content-Type": "application/sparql-query"})
+    assert big.status_code == 413
+    count = httpx.get(server + "/sparql", params={"query": CONDITIONS}, headers={"Accept": "application/sparql-results+json"})
+    assert len(count.json()["results"]["bindings"]) == 10  # the data is intact
+
+
+def test_named_query_as_csv_with_bom_and_hostile_parameter(server: str) -> None:
+    csv = httpx.get(server + "/queries/workup_for_condition", params={"condition": "ttc:EsophagealCancer", "format": "csv"})
+    assert csv.status_code == 200 and csv.content.startswith(b"\xef\xbb\xbf")
+    hostile = httpx.get(server + "/queries/label_search", params={"text": 'x" } ; DROP ALL ; SELECT * { "'})
+    assert hostile.status_code == 200 and hostile.json()["results"]["bindings"] == []
+    wrong = httpx.get(server + "/queries/workup_for_condition", params={"condition": "not an iri"})
+    assert wrong.status_code == 422
+    assert httpx.get(server + "/queries/nope").status_code == 404
