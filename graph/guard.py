@@ -32,6 +32,20 @@ def keywords(sparql: str) -> set[str]:
     return {word.upper() for word in _WORD.findall(_NOISE.sub(" ", sparql))}
 
 
+def where_body_start(sparql: str) -> int:
+    """The offset just inside the `{` that opens the query's WHERE clause (-1 if there is none).
+
+    Example:
+        >>> q = 'CONSTRUCT { ?s ?p "{" } WHERE { ?s ?p ?o }'
+        >>> q[where_body_start(q):].strip()
+        '?s ?p ?o }'
+    """
+    masked = _NOISE.sub(lambda m: " " * len(m.group()), sparql)
+    where = re.search(r"(?<![?$:\w])WHERE\b", masked, re.IGNORECASE)
+    brace = masked.find("{", where.end() if where else 0)
+    return -1 if brace == -1 else brace + 1
+
+
 def check_query(sparql: str, *, max_chars: int) -> None:
     """Raise QueryRefused for an oversized query, an update, or anything that reaches the network."""
     if not sparql.strip():

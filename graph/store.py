@@ -21,6 +21,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Node
 
+from graph.guard import where_body_start
 from graph.namespaces import PREFIXES
 from graph.settings import Settings
 
@@ -42,6 +43,7 @@ _OX_SOLUTIONS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsForma
 _OX_GRAPH = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
              "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
 BUILD_GRAPH = "urn:ttc-kg:build"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _IDENTIFIER = "http://purl.org/dc/terms/identifier"
 
 ResultKind = Kind["solutions", "boolean", "graph"]
@@ -173,7 +175,7 @@ class RemoteStore(Store):
         self._client = httpx.Client(timeout=timeout)
 
     def _post(self, sparql: str, bindings: Bindings | None, accept: str) -> httpx.Response:
-        text = sparql + _values_block(bindings) if bindings else sparql
+        text = _with_values(sparql, bindings) if bindings else sparql
         try:
             response = self._client.post(self.query_url, content=text.encode(),
                                          headers={"Content-Type": "application/sparql-query", "Accept": accept})
@@ -222,11 +224,16 @@ class RemoteStore(Store):
         self._client.close()
 
 
-def _values_block(bindings: Bindings) -> str:
-    """A VALUES clause of N-Triples-serialised terms (escaped by rdflib, never raw user text)."""
+def _with_values(sparql: str, bindings: Bindings) -> str:
+    """The query with a VALUES block of N-Triples-serialised terms (escaped by rdflib, never raw user
+    text) as the first element of its WHERE clause, where it acts like Oxigraph's substitution; a
+    trailing VALUES would join after OPTIONAL and FILTER and change the answer."""
     names = " ".join(f"?{name}" for name in bindings)
     values = " ".join(term.n3() for term in bindings.values())
-    return f"\nVALUES ({names}) {{ ({values}) }}"
+    start = where_body_start(sparql)
+    if start < 0:
+        raise QuerySyntaxError("the query has no WHERE clause to bind parameters in")
+    return f"{sparql[:start]} VALUES ({names}) {{ ({values}) }} {sparql[start:]}"
 
 
 def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -250,6 +257,8 @@ def _from_ox(term) -> Node:  # type: ignore[no-untyped-def]
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
+    if term.datatype.value == _XSD_STRING:  # a simple literal, as rdflib and the JSON results parser write it
+        return Literal(term.value)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 

@@ -99,3 +99,14 @@ def test_interrupted_swap_recovers_the_previous_store(tmp_path: Path, built: Bui
     store = open_store(Settings(store="disk", store_path=path))
     assert store.content_sha256() == "first"
     store.close()
+
+
+def test_named_queries_answer_the_same_on_every_backend(backend: Store, store: OxigraphStore) -> None:
+    from queries.catalog import bind, load_catalog
+
+    catalog = load_catalog()
+    for name in ("label_search", "minimally_invasive_options", "procedures_for_condition"):
+        query = catalog[name]
+        bindings = bind(query, query.examples())
+        expected = store.select(query.sparql, bindings=bindings)
+        assert backend.select(query.sparql, bindings=bindings) == expected, name

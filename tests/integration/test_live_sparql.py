@@ -52,7 +52,8 @@ def test_sparqlwrapper_select_in_every_format(server: str, fmt: str) -> None:
 
 def test_sparqlwrapper_construct_as_turtle(server: str) -> None:
     client = SPARQLWrapper(server + "/sparql")
-    client.setQuery("CONSTRUCT { ?c a <https://schema.org/MedicalCondition> } WHERE { ?c a <https://schema.org/MedicalCondition> }")
+    client.setQuery("CONSTRUCT { ?c a <https://schema.org/MedicalCondition> } "
+                    "WHERE { ?c a <https://schema.org/MedicalCondition> }")
     client.setReturnFormat(TURTLE)
     graph = Graph().parse(data=client.query().convert(), format="turtle")
     assert len(graph) == 10
