@@ -17,6 +17,7 @@ from graph.build import Inputs, build, cached_build, check
 from graph.evidence import read_source, span_turtle
 from graph.problems import BuildRefused
 from graph.settings import Settings
+from graph.sources import DATA_DIR
 from graph.store import QuerySyntaxError, load_disk_store, prepared_store
 
 app = typer.Typer(help="Thoracic Tumor Center capability knowledge graph.", no_args_is_help=True,
@@ -27,8 +28,7 @@ Extra = Annotated[list[Path] | None, typer.Option("--extra", help="Another Turtl
 
 
 def _inputs(data_dir: Path | None, extra: list[Path] | None) -> Inputs:
-    return Inputs.default(extra=tuple(extra or ())) if data_dir is None else \
-        Inputs.default(data_dir, extra=tuple(extra or ()))
+    return Inputs.default(data_dir or DATA_DIR, extra=tuple(extra or ()))
 
 
 @app.command("build")

@@ -30,8 +30,6 @@ class Settings(BaseSettings):
     build_dir: Path = Field(Path("build"), description="Where `build` writes graph.nt and manifest.json.")
     remote_timeout: float = Field(30.0, gt=0, description="Seconds to wait for a remote SPARQL server.")
 
-    query_timeout: float = Field(10.0, gt=0, le=3600, description="Deadline of one SPARQL query, in seconds.")
-    max_rows: int = Field(10_000, gt=0, description="Most rows a SELECT may return before it is refused.")
     max_query_chars: int = Field(100_000, gt=0, description="Longest SPARQL query text accepted.")
 
     host: str = Field("127.0.0.1", description="Interface `serve` listens on.")

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.problems import Problem
@@ -101,7 +101,3 @@ def parse_files(paths: Sequence[Path]) -> ParsedFiles:
         parsed.graphs[path] = graph
     return parsed
 
-
-def is_blank(node: Node) -> bool:
-    """True for a blank node."""
-    return isinstance(node, BNode)

@@ -22,7 +22,6 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from graph.guard import where_body_start
-from graph.namespaces import PREFIXES
 from graph.settings import Settings
 
 #: Result format name → media type, for SELECT/ASK and for CONSTRUCT/DESCRIBE.
@@ -309,5 +308,5 @@ def prepared_store(settings: Settings, *, ntriples: bytes, content_sha256: str) 
     return store
 
 
-__all__ = ["PREFIXES", "Answer", "OxigraphStore", "QuerySyntaxError", "RemoteStore", "Store", "StoreUnavailable",
+__all__ = ["Answer", "OxigraphStore", "QuerySyntaxError", "RemoteStore", "Store", "StoreUnavailable",
            "load_disk_store", "open_store", "prepared_store"]
