@@ -13,9 +13,9 @@ from fastapi.staticfiles import StaticFiles
 from api import errors
 from api.pages import CSP
 from api.routes import catalog, pages, sparql
-from graph.build import cached_build
+from graph.build import cached_build, prebuilt
 from graph.settings import Settings
-from graph.store import prepared_store
+from graph.workers import serving_store
 from queries.catalog import load_catalog
 
 STATIC = Path(__file__).parent / "static"
@@ -30,8 +30,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        ntriples, manifest = cached_build(settings.build_dir)
-        store = prepared_store(settings, ntriples=ntriples, content_sha256=manifest["content_sha256"])
+        ntriples, manifest = prebuilt(settings.graph_file) if settings.graph_file else cached_build(settings.build_dir)
+        graph_path = settings.graph_file or settings.build_dir / "graph.nt"
+        store = serving_store(settings, ntriples=ntriples, graph_path=graph_path, content_sha256=manifest["content_sha256"])
         app.state.store, app.state.manifest, app.state.ntriples = store, manifest, ntriples
         yield
         store.close()
@@ -50,6 +51,7 @@ def create_app(settings: Settings) -> FastAPI:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
 
+    app.include_router(catalog.named_query_routes(query_catalog))  # before /queries/{name}, which it documents
     for router in (pages.router, sparql.router, catalog.router):
         app.include_router(router)
     app.mount("/static/editor", StaticFiles(directory=STATIC / "editor"), name="editor-static")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse
 
 from api.conneg import NotAcceptable
 from graph.guard import QueryRefused
-from graph.store import QuerySyntaxError, StoreUnavailable
+from graph.store import QuerySyntaxError, QueryTimeout, ResultTooLarge, StoreUnavailable
+from graph.workers import EngineFailure
 from queries.catalog import CatalogError, UnknownQuery
 from queries.params import InvalidParameter
 
@@ -18,6 +20,12 @@ log = logging.getLogger("thoracic_kg.api")
 
 def install(app: FastAPI) -> None:
     """Register the handlers; anything not listed stays a logged 500."""
+
+    @app.exception_handler(RequestValidationError)
+    def _validation(_: Request, exc: RequestValidationError) -> PlainTextResponse:
+        problems = "; ".join(f"{'.'.join(str(part) for part in error['loc'][1:]) or error['loc'][0]}: {error['msg']}"
+                             for error in exc.errors())
+        return PlainTextResponse(f"invalid request: {problems}", status_code=422)
 
     @app.exception_handler(QueryRefused)
     def _refused(_: Request, exc: QueryRefused) -> PlainTextResponse:
@@ -43,6 +51,19 @@ def install(app: FastAPI) -> None:
     def _unavailable(_: Request, exc: StoreUnavailable) -> PlainTextResponse:
         log.error("store unavailable: %s", exc)
         return PlainTextResponse("the graph store is unavailable; try again shortly", status_code=503)
+
+    @app.exception_handler(QueryTimeout)
+    def _timeout(_: Request, exc: QueryTimeout) -> PlainTextResponse:
+        return PlainTextResponse(str(exc), status_code=503)  # as Fuseki and GraphDB answer a query timeout
+
+    @app.exception_handler(ResultTooLarge)
+    def _too_large(_: Request, exc: ResultTooLarge) -> PlainTextResponse:
+        return PlainTextResponse(f"the answer was stopped, not truncated: {exc}", status_code=422)
+
+    @app.exception_handler(EngineFailure)
+    def _engine(_: Request, exc: EngineFailure) -> PlainTextResponse:
+        log.error("query engine failure: %s", exc)
+        return PlainTextResponse(str(exc), status_code=500)
 
     @app.exception_handler(CatalogError)
     def _catalog(_: Request, exc: CatalogError) -> PlainTextResponse:

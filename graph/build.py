@@ -117,6 +117,13 @@ def cached_build(directory: Path, inputs: Inputs | None = None) -> tuple[bytes, 
     return built.ntriples, built.manifest
 
 
+def prebuilt(path: Path) -> tuple[bytes, dict]:
+    """An N-Triples file served as it is (a replicated benchmark graph, say), with a minimal manifest."""
+    ntriples = path.read_bytes()
+    return ntriples, {"content_sha256": hashlib.sha256(ntriples).hexdigest(), "source": path.name,
+                      "triples": sum(1 for line in ntriples.splitlines() if line.strip() and not line.startswith(b"#"))}
+
+
 def _skolemise(graph: Graph) -> Graph:
     """Replace blank nodes by IRIs derived from their canonical labels, so ids are stable across builds."""
     canonical = to_canonical_graph(graph)

@@ -10,6 +10,7 @@ import re
 
 _NOISE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\s]*>|#[^\n]*')
 _WORD = re.compile(r"(?<![?$:\w])([A-Za-z]+)\b(?!:)")
+_BRACKETS = re.compile(r"[{}()\[\]]")
 _UPDATE = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 _REMOTE = {"SERVICE": "SERVICE would query another server", "FROM": "FROM would load a graph from elsewhere"}
 
@@ -46,13 +47,31 @@ def where_body_start(sparql: str) -> int:
     return -1 if brace == -1 else brace + 1
 
 
-def check_query(sparql: str, *, max_chars: int) -> None:
-    """Raise QueryRefused for an oversized query, an update, or anything that reaches the network."""
+def nesting_depth(sparql: str) -> int:
+    """The deepest nesting of braces, parentheses and brackets outside comments, strings and IRIs.
+
+    Example:
+        >>> nesting_depth('SELECT * WHERE { { ?s ?p ?o FILTER("{{{" != STR(?o)) } }')
+        4
+    """
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_NOISE.sub(" ", sparql)):
+        depth += 1 if bracket in "{([" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def check_query(sparql: str, *, max_chars: int, max_nesting: int = 100) -> None:
+    """Raise QueryRefused for an oversized or too deeply nested query, an update, or anything that
+    reaches the network. The nesting limit keeps pathological queries from overflowing the engine's stack."""
     if not sparql.strip():
         raise QueryRefused("the query is empty")
     if len(sparql) > max_chars:
         raise QueryRefused(f"the query is {len(sparql)} characters; this service accepts at most {max_chars}",
                            status=413)
+    depth = nesting_depth(sparql)
+    if depth > max_nesting:
+        raise QueryRefused(f"the query nests groups {depth} deep; this service accepts at most {max_nesting}")
     found = keywords(sparql)
     updates = sorted(found & _UPDATE)
     if updates:

@@ -28,9 +28,16 @@ class Settings(BaseSettings):
     sparql_query_url: AnyHttpUrl | None = Field(None, description="SPARQL 1.1 query endpoint (store=remote).")
     sparql_update_url: AnyHttpUrl | None = Field(None, description="SPARQL 1.1 update endpoint (store=remote).")
     build_dir: Path = Field(Path("build"), description="Where `build` writes graph.nt and manifest.json.")
+    graph_file: Path | None = Field(None, description="Serve this N-Triples file as it is instead of the build of "
+                                    "graph/data (a replicated benchmark graph, say); it is not validated.")
     remote_timeout: float = Field(30.0, gt=0, description="Seconds to wait for a remote SPARQL server.")
 
     max_query_chars: int = Field(100_000, gt=0, description="Longest SPARQL query text accepted.")
+    max_nesting: int = Field(100, gt=0, description="Deepest nesting of braces and parentheses accepted in a query.")
+    query_timeout: float = Field(10.0, gt=0, description="Seconds a query may run before its worker is stopped.")
+    workers: int = Field(2, ge=1, le=64, description="Worker processes that run queries (each holds the graph).")
+    max_rows: int = Field(100_000, gt=0, description="Most result rows (or triples) one answer may carry.")
+    max_response_bytes: int = Field(64 * 1024 * 1024, gt=0, description="Largest serialised answer, in bytes.")
 
     host: str = Field("127.0.0.1", description="Interface `serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `serve` listens on.")

@@ -22,6 +22,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from graph.guard import where_body_start
+from graph.namespaces import PREFIXES
 from graph.settings import Settings
 
 #: Result format name → media type, for SELECT/ASK and for CONSTRUCT/DESCRIBE.
@@ -57,6 +58,30 @@ class StoreUnavailable(RuntimeError):
     """The backend could not answer (remote server down, store locked, ...)."""
 
 
+class QueryTimeout(RuntimeError):
+    """The query passed its deadline and was stopped."""
+
+
+class ResultTooLarge(ValueError):
+    """The answer would pass the row cap or the response-size cap; it was stopped, not truncated."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The SPARQL protocol's `default-graph-uri` / `named-graph-uri`: which graphs a query sees."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps on one answer: rows of a SELECT (or triples of a CONSTRUCT) and bytes of the serialised body."""
+
+    max_rows: int | None = None
+    max_bytes: int | None = None
+
+
 @dataclass(frozen=True)
 class Answer:
     """A serialised query result."""
@@ -71,7 +96,7 @@ class Store(ABC):
 
     @abstractmethod
     def answer(self, sparql: str, *, bindings: Bindings | None = None,
-               formats: Mapping[ResultKind, str] | None = None) -> Answer:
+               formats: Mapping[ResultKind, str] | None = None, dataset: Dataset | None = None) -> Answer:
         """Run a query and serialise its result in the format chosen for its kind."""
 
     @abstractmethod
@@ -105,8 +130,8 @@ class OxigraphStore(Store):
         rdflib.term.Literal('c')
     """
 
-    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
-        self.path = path
+    def __init__(self, path: Path | None = None, *, read_only: bool = False, limits: Limits = Limits()) -> None:
+        self.path, self.limits = path, limits
         try:
             if path is None:
                 self._store = ox.Store()
@@ -117,11 +142,16 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreUnavailable(f"cannot open the Oxigraph store at {path}: {exc}") from exc
 
-    def _run(self, sparql: str, bindings: Bindings | None):  # type: ignore[no-untyped-def]
+    def _run(self, sparql: str, bindings: Bindings | None, dataset: Dataset | None = None):  # type: ignore[no-untyped-def]
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()}
+        graphs: dict = {}
+        if dataset is not None and dataset.default:
+            graphs["default_graph"] = [ox.NamedNode(iri) for iri in dataset.default]
+        if dataset is not None and dataset.named:
+            graphs["named_graphs"] = [ox.NamedNode(iri) for iri in dataset.named]
         try:
-            return self._store.query(sparql, substitutions=substitutions or None)
+            return self._store.query(sparql, substitutions=substitutions or None, **graphs)
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
         except RuntimeError as exc:
@@ -130,21 +160,49 @@ class OxigraphStore(Store):
             raise
 
     def answer(self, sparql: str, *, bindings: Bindings | None = None,
-               formats: Mapping[ResultKind, str] | None = None) -> Answer:
-        result = self._run(sparql, bindings)
+               formats: Mapping[ResultKind, str] | None = None, dataset: Dataset | None = None) -> Answer:
+        """Oxigraph serialises the result itself. Rows are counted on the way out in a line-based format
+        (TSV, N-Triples: one row per line, exactly), so a cap stops the evaluation at once; the result is
+        then rewritten into the format asked for, still inside Oxigraph, unless that format is the line one."""
+        result = self._run(sparql, bindings, dataset)
+        if isinstance(result, ox.QueryBoolean):
+            name = _choose(formats, "boolean")
+            return Answer("boolean", SOLUTION_FORMATS[name], result.serialize(format=_OX_SOLUTIONS[name]) or b"")
         if isinstance(result, ox.QueryTriples):
             name = _choose(formats, "graph")
-            return Answer("graph", GRAPH_FORMATS[name], result.serialize(format=_OX_GRAPH[name]) or b"")
-        kind: ResultKind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-        name = _choose(formats, kind)
-        return Answer(kind, SOLUTION_FORMATS[name], result.serialize(format=_OX_SOLUTIONS[name]) or b"")
+            lines = self._capped(result, ox.RdfFormat.N_TRIPLES, header_lines=0, unit="triples")
+            body = lines if name == "ntriples" else ox.serialize(
+                ox.parse(lines, format=ox.RdfFormat.N_TRIPLES), format=_OX_GRAPH[name], prefixes=_prefixes(name))
+            return Answer("graph", GRAPH_FORMATS[name], self._checked_size(body or b""))
+        name = _choose(formats, "solutions")
+        lines = self._capped(result, ox.QueryResultsFormat.TSV, header_lines=1, unit="rows")
+        body = lines if name == "tsv" else ox.parse_query_results(lines, format=ox.QueryResultsFormat.TSV).serialize(
+            format=_OX_SOLUTIONS[name])
+        return Answer("solutions", SOLUTION_FORMATS[name], self._checked_size(body or b""))
+
+    def _capped(self, result, line_format, *, header_lines: int, unit: str) -> bytes:  # type: ignore[no-untyped-def]
+        sink = _CountingSink(self.limits, header_lines, unit)
+        result.serialize(sink, format=line_format)
+        return b"".join(sink.parts)
+
+    def _checked_size(self, body: bytes) -> bytes:
+        if self.limits.max_bytes is not None and len(body) > self.limits.max_bytes:
+            raise ResultTooLarge(f"the answer would be {len(body)} bytes, more than the {self.limits.max_bytes}-byte "
+                                 "response cap; ask for fewer rows (LIMIT/OFFSET) or fewer columns")
+        return body
 
     def select(self, sparql: str, *, bindings: Bindings | None = None) -> list[dict[str, Node]]:
         result = self._run(sparql, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise QuerySyntaxError("select() needs a SELECT query")
         names = [v.value for v in result.variables]
-        return [{n: _from_ox(row[n]) for n in names if row[n] is not None} for row in result]
+        cap = self.limits.max_rows
+        rows: list[dict[str, Node]] = []
+        for row in result:
+            if cap is not None and len(rows) >= cap:
+                raise ResultTooLarge(f"the query has more than {cap} rows (the row cap)")
+            rows.append({n: _from_ox(row[n]) for n in names if row[n] is not None})
+        return rows
 
     def replace(self, ntriples: bytes, *, content_sha256: str) -> None:
         marker = f'<{BUILD_GRAPH}> <{_IDENTIFIER}> "{content_sha256}" <{BUILD_GRAPH}> .\n'.encode()
@@ -166,18 +224,55 @@ class OxigraphStore(Store):
         del self._store
 
 
+class _CountingSink:
+    """A file-like target for Oxigraph's serialisers that counts lines and bytes as they are written.
+
+    Raising from `write` stops Oxigraph's lazy evaluation at once, so a capped query costs no more
+    than the rows it was allowed."""
+
+    def __init__(self, limits: Limits, header_lines: int, unit: str) -> None:
+        self.limits, self.unit = limits, unit
+        self.parts: list[bytes] = []
+        self.lines, self.size = -header_lines, 0
+
+    def write(self, chunk: bytes) -> int:
+        self.lines += chunk.count(b"\n")
+        self.size += len(chunk)
+        if self.limits.max_rows is not None and self.lines > self.limits.max_rows:
+            raise ResultTooLarge(f"the query has more than {self.limits.max_rows} {self.unit} (the row cap); "
+                                 "add LIMIT, or page through it with LIMIT and OFFSET")
+        if self.limits.max_bytes is not None and self.size > self.limits.max_bytes:
+            raise ResultTooLarge(f"the answer passes the {self.limits.max_bytes}-byte response cap; "
+                                 "ask for fewer rows (LIMIT/OFFSET) or fewer columns")
+        self.parts.append(bytes(chunk))
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing is buffered here."""
+
+
+def _prefixes(name: str) -> dict[str, str] | None:
+    """Our prefixes for the formats that abbreviate IRIs with them."""
+    return dict(PREFIXES) if name in ("turtle", "rdfxml") else None
+
+
 class RemoteStore(Store):
     """A SPARQL 1.1 Protocol server (Oxigraph server, Fuseki, Virtuoso, GraphDB, ...)."""
 
-    def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float = 30.0) -> None:
-        self.query_url, self.update_url = query_url, update_url
+    def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float = 30.0,
+                 deadline: float | None = None) -> None:
+        self.query_url, self.update_url, self.deadline = query_url, update_url, deadline or timeout
         self._client = httpx.Client(timeout=timeout)
 
-    def _post(self, sparql: str, bindings: Bindings | None, accept: str) -> httpx.Response:
+    def _post(self, sparql: str, bindings: Bindings | None, accept: str, dataset: Dataset | None = None) -> httpx.Response:
         text = _with_values(sparql, bindings) if bindings else sparql
+        params = httpx.QueryParams({"default-graph-uri": list(dataset.default if dataset else ()),
+                                    "named-graph-uri": list(dataset.named if dataset else ())})
         try:
-            response = self._client.post(self.query_url, content=text.encode(),
+            response = self._client.post(self.query_url, content=text.encode(), params=params, timeout=self.deadline,
                                          headers={"Content-Type": "application/sparql-query", "Accept": accept})
+        except httpx.TimeoutException:
+            raise QueryTimeout(f"the SPARQL server did not answer within the {self.deadline:g} s deadline") from None
         except httpx.HTTPError as exc:
             raise StoreUnavailable(f"SPARQL server at {self.query_url} did not answer: {exc}") from exc
         if response.status_code == 400:
@@ -187,10 +282,10 @@ class RemoteStore(Store):
         return response
 
     def answer(self, sparql: str, *, bindings: Bindings | None = None,
-               formats: Mapping[ResultKind, str] | None = None) -> Answer:
+               formats: Mapping[ResultKind, str] | None = None, dataset: Dataset | None = None) -> Answer:
         accept = (f'{SOLUTION_FORMATS[_choose(formats, "solutions")]}, {GRAPH_FORMATS[_choose(formats, "graph")]};q=0.9, '
                   f'{SOLUTION_FORMATS[_choose(formats, "boolean")]};q=0.8')
-        response = self._post(sparql, bindings, accept)
+        response = self._post(sparql, bindings, accept, dataset)
         media_type = response.headers.get("content-type", "").split(";")[0].strip()
         kind: ResultKind = "graph" if media_type in GRAPH_FORMATS.values() else "solutions"
         if kind == "solutions" and b'"boolean"' in response.content[:200]:
@@ -266,7 +361,8 @@ def open_store(settings: Settings, *, read_only: bool = False) -> Store:
     if settings.store == "remote":
         assert settings.sparql_query_url is not None
         update = str(settings.sparql_update_url) if settings.sparql_update_url else None
-        return RemoteStore(str(settings.sparql_query_url), update, timeout=settings.remote_timeout)
+        return RemoteStore(str(settings.sparql_query_url), update, timeout=settings.remote_timeout,
+                           deadline=settings.query_timeout)
     if settings.store == "disk":
         assert settings.store_path is not None
         _recover(settings.store_path)
@@ -295,6 +391,19 @@ def _recover(path: Path) -> None:
         old.rename(path)
 
 
+def worker_store(settings: Settings, graph_path: Path | None, *, content_sha256: str, limits: Limits) -> OxigraphStore:
+    """The store one query worker process holds: a fresh in-memory copy loaded from `graph_path`, or the
+    on-disk store opened read-only (several workers share it; `prepared_store` has made it current)."""
+    if settings.store == "disk":
+        assert settings.store_path is not None
+        return OxigraphStore(settings.store_path, read_only=True, limits=limits)
+    if settings.store == "memory" and graph_path is not None:
+        store = OxigraphStore(limits=limits)
+        store.replace(graph_path.read_bytes(), content_sha256=content_sha256)
+        return store
+    raise StoreUnavailable(f"no query worker store for store={settings.store} without a graph file")
+
+
 def prepared_store(settings: Settings, *, ntriples: bytes, content_sha256: str) -> Store:
     """Open the configured store and make sure it holds this build; an up-to-date store is not reloaded."""
     store = open_store(settings)
@@ -308,5 +417,6 @@ def prepared_store(settings: Settings, *, ntriples: bytes, content_sha256: str) 
     return store
 
 
-__all__ = ["Answer", "OxigraphStore", "QuerySyntaxError", "RemoteStore", "Store", "StoreUnavailable",
-           "load_disk_store", "open_store", "prepared_store"]
+__all__ = ["Answer", "Dataset", "Limits", "OxigraphStore", "QuerySyntaxError", "QueryTimeout", "RemoteStore",
+           "ResultTooLarge", "Store", "StoreUnavailable", "load_disk_store", "open_store", "prepared_store",
+           "worker_store"]

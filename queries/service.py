@@ -10,14 +10,15 @@ from collections.abc import Mapping
 
 from graph.guard import check_query
 from graph.settings import Settings
-from graph.store import Answer, ResultKind, Store
+from graph.store import Answer, Dataset, ResultKind, Store
 from queries.catalog import NamedQuery, bind
 
 
-def run_sparql(store: Store, settings: Settings, sparql: str, formats: Mapping[ResultKind, str]) -> Answer:
+def run_sparql(store: Store, settings: Settings, sparql: str, formats: Mapping[ResultKind, str],
+               dataset: Dataset | None = None) -> Answer:
     """Run an ad-hoc read-only query after the guard has checked it."""
-    check_query(sparql, max_chars=settings.max_query_chars)
-    return store.answer(sparql, formats=formats)
+    check_query(sparql, max_chars=settings.max_query_chars, max_nesting=settings.max_nesting)
+    return store.answer(sparql, formats=formats, dataset=dataset)
 
 
 def run_named(store: Store, query: NamedQuery, raw: Mapping[str, str], formats: Mapping[ResultKind, str]) -> Answer:

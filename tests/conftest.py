@@ -1,11 +1,16 @@
-"""Shared fixtures: one real build per test session, and real stores loaded with it."""
+"""Shared fixtures: one real build per test session, real stores loaded with it, a live server, a browser."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from graph.build import Built, build
 from graph.store import OxigraphStore
+from tests.browser import chromium
+from tests.servers import product_server
 
 
 @pytest.fixture(scope="session")
@@ -20,3 +25,17 @@ def store(built: Built) -> OxigraphStore:
     memory = OxigraphStore()
     memory.replace(built.ntriples, content_sha256=built.manifest["content_sha256"])
     return memory
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The product on a real uvicorn on 127.0.0.1 with default settings; yields its base URL."""
+    with product_server(tmp_path_factory.mktemp("build")) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Debian Chromium for the session (a fresh context per page visit)."""
+    with chromium() as running:
+        yield running

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -49,3 +50,27 @@ def oxigraph_server() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+ROOT = Path(__file__).parents[1]
+
+
+@contextmanager
+def product_server(build_dir: Path, **settings: str) -> Iterator[str]:
+    """`thoracic-kg serve` on uvicorn on a free loopback port; `settings` become TKG_* variables."""
+    port = free_port()
+    env = {**os.environ, "TKG_BUILD_DIR": str(build_dir),
+           **{f"TKG_{name.upper()}": value for name, value in settings.items()}}
+    process = subprocess.Popen([sys.executable, "-m", "api", "serve", "--port", str(port)], env=env, cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/api/prefixes", process, seconds=120)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
@@ -13,6 +14,7 @@ from api.conneg import negotiate
 from api.deps import SettingsDep, StoreDep
 from api.pages import render
 from graph.guard import QueryRefused
+from graph.store import Dataset
 from queries.service import run_sparql
 
 router = APIRouter(tags=["sparql"])
@@ -27,13 +29,28 @@ SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-descri
     sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .
 """
 
+_GRAPH_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*")
+#: Parameters that name the result format, as SPARQLWrapper, YASGUI and others send them.
+_FORMAT_PARAMS = ("format", "output", "results")
+
 Format = Annotated[str | None, Query(description="Result format: json, xml, csv, tsv, turtle, ntriples, jsonld, "
                                                  "rdfxml (overrides Accept).")]
 
 
-def _answer(store: StoreDep, settings: SettingsDep, sparql: str, accept: str | None, fmt: str | None) -> Response:
+def _dataset(pairs: list[tuple[str, str]]) -> Dataset | None:
+    """The protocol's `default-graph-uri` / `named-graph-uri` values (graph names only: nothing is fetched)."""
+    default = tuple(v for k, v in pairs if k == "default-graph-uri")
+    named = tuple(v for k, v in pairs if k == "named-graph-uri")
+    for iri in default + named:
+        if not _GRAPH_IRI.fullmatch(iri):
+            raise QueryRefused(f"{iri[:200]!r} is not an absolute IRI for default-graph-uri / named-graph-uri")
+    return Dataset(default, named) if default or named else None
+
+
+def _answer(store: StoreDep, settings: SettingsDep, sparql: str, accept: str | None, fmt: str | None,
+            dataset: Dataset | None = None) -> Response:
     negotiated = negotiate(accept, fmt)
-    answer = run_sparql(store, settings, sparql, negotiated.formats)
+    answer = run_sparql(store, settings, sparql, negotiated.formats, dataset)
     if answer.kind in negotiated.refused:
         return PlainTextResponse(f"the query returns {answer.kind}, which cannot be produced in {fmt or accept!r}",
                                  status_code=406)
@@ -50,17 +67,24 @@ def sparql_get(
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Run a query given as `?query=`; without one, the editor (for a browser) or the service description."""
+    try:
+        parse_qsl(request.scope["query_string"].decode("latin-1"), encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise QueryRefused("the query string is not valid UTF-8 (percent-encode the query's UTF-8 bytes)") from None
     queries = request.query_params.getlist("query")
     if len(queries) > 1:
         raise QueryRefused("send one query, not several")
+    if "update" in request.query_params:
+        raise QueryRefused("send a query or an update, not both; updates are refused here" if queries
+                           else "this endpoint is read-only: updates are refused", status=400 if queries else 403)
     if query is None:
         if "text/html" in (accept or ""):
             return HTMLResponse(render("editor.html", title="SPARQL editor"))
         return Response(SERVICE_DESCRIPTION.format(endpoint=str(request.url_for("sparql_get"))),
                         media_type="text/turtle; charset=utf-8")
-    if "update" in request.query_params:
-        raise QueryRefused("send a query or an update, not both; updates are refused here", status=403)
-    return _answer(store, settings, query, accept, format or output)
+    pairs = list(request.query_params.multi_items())
+    return _answer(store, settings, query, accept, format or output or request.query_params.get("results"),
+                   _dataset(pairs))
 
 
 @router.post("/sparql", operation_id="sparql_post", summary="SPARQL 1.1 query (POST)")
@@ -79,19 +103,26 @@ async def sparql_post(
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise QueryRefused("the request body is not valid UTF-8") from None
+    pairs = list(request.query_params.multi_items())
     if media == "application/sparql-query":
+        if any(k in ("query", "update") for k, _ in pairs):
+            raise QueryRefused("the query is in the body; do not send query= or update= in the URL as well")
         sparql = text
     elif media == "application/x-www-form-urlencoded":
-        form = parse_qs(text, keep_blank_values=True)
-        if "update" in form:
-            raise QueryRefused("this endpoint is read-only: updates are refused", status=403)
-        if len(form.get("query", [])) != 1:
+        form = parse_qsl(text, keep_blank_values=True)
+        pairs += form
+        names = [k for k, _ in pairs]
+        if "update" in names:
+            raise QueryRefused("send a query or an update, not both; updates are refused here" if "query" in names
+                               else "this endpoint is read-only: updates are refused", status=400 if "query" in names else 403)
+        if names.count("query") != 1:
             raise QueryRefused("send exactly one query parameter")
-        sparql = form["query"][0]
-        format = format or next(iter(form.get("format", []) + form.get("output", [])), None)
+        sparql = next(v for k, v in pairs if k == "query")
+        format = format or next((v for k, v in pairs if k in _FORMAT_PARAMS), None)
     elif media == "application/sparql-update":
         raise QueryRefused("this endpoint is read-only: updates are refused", status=403)
     else:
         raise QueryRefused(f"unsupported media type {media or '(none)'!r}; send application/sparql-query "
                            "or application/x-www-form-urlencoded", status=415)
-    return await run_in_threadpool(_answer, store, settings, sparql, accept, format)
+    format = format or next((v for k, v in pairs if k in _FORMAT_PARAMS), None)
+    return await run_in_threadpool(_answer, store, settings, sparql, accept, format, _dataset(pairs))

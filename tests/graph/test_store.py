@@ -1,4 +1,5 @@
-"""One compliance suite run against every store backend: embedded memory, embedded disk, remote server."""
+"""One compliance suite run against every store backend: embedded memory, embedded disk, remote server, and
+the pool of query workers over memory and disk that the web service uses."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from graph.build import Built
 from graph.namespaces import TTC
 from graph.settings import Settings
 from graph.store import OxigraphStore, QuerySyntaxError, Store, load_disk_store, open_store, prepared_store
+from graph.workers import serving_store
 from tests.servers import oxigraph_server
 
 TREATED_BY = """PREFIX kg: <https://ttc-kg.example/ontology#>
@@ -22,7 +24,7 @@ SELECT ?condition ?procedure ?label WHERE {
 } ORDER BY ?label"""
 
 
-@pytest.fixture(scope="module", params=["memory", "disk", "remote"])
+@pytest.fixture(scope="module", params=["memory", "disk", "remote", "memory-workers", "disk-workers"])
 def backend(request: pytest.FixtureRequest, built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     sha = built.manifest["content_sha256"]
     if request.param == "remote":
@@ -32,9 +34,14 @@ def backend(request: pytest.FixtureRequest, built: Built, tmp_path_factory: pyte
             yield store
             store.close()
         return
-    path = tmp_path_factory.mktemp("disk") / "store" if request.param == "disk" else None
-    settings = Settings(store=request.param, store_path=path)
-    store = prepared_store(settings, ntriples=built.ntriples, content_sha256=sha)
+    kind, _, workers = request.param.partition("-")
+    folder = tmp_path_factory.mktemp(request.param)
+    settings = Settings(store=kind, store_path=folder / "store" if kind == "disk" else None, workers=2)
+    if workers:  # the served path: a pool of query worker processes, each with its own copy of the graph
+        (folder / "graph.nt").write_bytes(built.ntriples)
+        store = serving_store(settings, ntriples=built.ntriples, graph_path=folder / "graph.nt", content_sha256=sha)
+    else:
+        store = prepared_store(settings, ntriples=built.ntriples, content_sha256=sha)
     yield store
     store.close()
 

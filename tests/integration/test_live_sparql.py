@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx
 import pytest
 from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TSV, TURTLE, XML, SPARQLWrapper
-
-from tests.servers import free_port, wait_until_up
 
 pytestmark = pytest.mark.integration
 
@@ -22,18 +14,8 @@ CONDITIONS = "PREFIX schema: <https://schema.org/> SELECT ?c WHERE { ?c a schema
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "TKG_BUILD_DIR": str(tmp_path_factory.mktemp("build"))}
-    process = subprocess.Popen([sys.executable, "-m", "api", "serve", "--port", str(port)], env=env,
-                               cwd=Path(__file__).parents[2], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base + "/api/prefixes", process, seconds=120)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def server(live_server: str) -> str:
+    return live_server
 
 
 @pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])

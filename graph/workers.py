@@ -1,0 +1,224 @@
+"""Queries run in worker processes, so that a deadline really stops the work and a crash stays contained.
+
+Each worker holds its own copy of the graph (see `graph.store.worker_store`) and answers one request
+at a time over a pipe. The pool hands a request to an idle worker and waits until the request's
+deadline; past it, the worker is killed (its CPU is freed at once, which no thread-based timeout can
+do while the engine is inside Rust) and a fresh one starts in the background, while the other workers
+go on serving. A worker that dies mid-query (the engine's stack overflowing on a pathological query,
+say) is replaced the same way, and the client gets a plain error instead of a dropped service.
+
+Imports `graph.store` and the standard library only.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from rdflib.term import Node
+
+from graph.settings import Settings
+from graph.store import (
+    Answer,
+    Bindings,
+    Dataset,
+    Limits,
+    QueryTimeout,
+    ResultKind,
+    Store,
+    StoreUnavailable,
+    prepared_store,
+    worker_store,
+)
+
+log = logging.getLogger("thoracic_kg.workers")
+_CONTEXT = multiprocessing.get_context("spawn")  # fork() of a threaded server process is unsafe
+_START_SECONDS = 300.0  # loading a large graph into a fresh worker may take a while
+
+
+class EngineFailure(RuntimeError):
+    """The worker running the query died; a fresh one replaces it."""
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a worker needs to open its own copy of the graph (picklable: it crosses a process boundary)."""
+
+    settings: Settings
+    graph_path: Path | None
+    content_sha256: str
+    limits: Limits
+
+
+def _serve(spec: WorkerSpec, conn: Connection) -> None:
+    """A worker's whole life: open the store, say ready, then answer requests until the pipe closes."""
+    try:
+        store = worker_store(spec.settings, spec.graph_path, content_sha256=spec.content_sha256, limits=spec.limits)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            operation, args, kwargs = conn.recv()
+        except EOFError:
+            return
+        try:
+            conn.send(("ok", getattr(store, operation)(*args, **kwargs)))
+        except (ValueError, StoreUnavailable) as exc:  # the domain errors: bad query, capped result, store down
+            conn.send(("error", exc))
+        except Exception as exc:  # noqa: BLE001 - anything else is reported, and the worker lives on
+            conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+
+
+class _Worker:
+    def __init__(self, spec: WorkerSpec) -> None:
+        self.conn, child = _CONTEXT.Pipe()
+        self.process = _CONTEXT.Process(target=_serve, args=(spec, child), daemon=True, name="tkg-query-worker")
+        self.process.start()
+        child.close()
+
+    def wait_ready(self) -> None:
+        if not self.conn.poll(_START_SECONDS):
+            self.stop()
+            raise StoreUnavailable(f"a query worker did not load the graph in {_START_SECONDS:g} s")
+        try:
+            status, detail = self.conn.recv()
+        except EOFError:
+            status, detail = "failed", f"exited with code {self.process.exitcode}"
+        if status != "ready":
+            self.stop()
+            raise StoreUnavailable(f"a query worker could not open the graph: {detail}")
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=10)
+        self.conn.close()
+
+
+class WorkerPool(Store):
+    """A read-only Store whose queries run in `size` worker processes under a deadline of `timeout` seconds.
+
+    The deadline counts from the moment the request reaches the pool, waiting for a free worker included.
+    """
+
+    def __init__(self, spec: WorkerSpec, *, size: int, timeout: float) -> None:
+        self.spec, self.size, self.timeout = spec, size, timeout
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._closed = False
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+        starting = [self._spawn() for _ in range(size)]
+        try:
+            for worker in starting:
+                worker.wait_ready()
+        except StoreUnavailable:
+            for worker in starting:
+                self._retire(worker)
+            raise
+        for worker in starting:
+            self._idle.put(worker)
+
+    def _spawn(self) -> _Worker:
+        worker = _Worker(self.spec)
+        with self._lock:
+            self._workers.add(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.stop()
+        with self._lock:
+            self._workers.discard(worker)
+
+    def _call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
+        deadline = time.monotonic() + self.timeout
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise QueryTimeout(f"every query worker stayed busy for the whole {self.timeout:g} s deadline; "
+                               "try again shortly") from None
+        try:
+            worker.conn.send((operation, args, kwargs))
+            finished = worker.conn.poll(max(0.0, deadline - time.monotonic()))
+            status, payload = worker.conn.recv() if finished else ("late", None)
+        except (EOFError, OSError):
+            status, payload = "died", None
+        if status == "late":
+            self._replace(worker)
+            raise QueryTimeout(f"the query ran past the {self.timeout:g} s deadline and was stopped; "
+                               "narrow it (more specific patterns, LIMIT) and try again")
+        if status == "died":
+            self._replace(worker)
+            raise EngineFailure("the query engine stopped while running this query (it may be too deeply "
+                                "nested or otherwise pathological); the service itself is still up")
+        self._idle.put(worker)
+        if status == "error" and isinstance(payload, Exception):
+            raise payload
+        if status == "failed":
+            log.error("query worker failed: %s", payload)
+            raise EngineFailure("the query engine failed on this query; the service itself is still up")
+        return payload
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill `worker` now; start its successor in the background so this request returns at once."""
+        worker.process.kill()
+
+        def restart() -> None:
+            self._retire(worker)
+            for attempt in range(3):
+                if self._closed:
+                    return
+                fresh = self._spawn()
+                try:
+                    fresh.wait_ready()
+                except StoreUnavailable as exc:
+                    self._retire(fresh)
+                    log.error("replacing a query worker failed (attempt %d): %s", attempt + 1, exc)
+                    continue
+                self._idle.put(fresh)
+                return
+
+        threading.Thread(target=restart, name="tkg-worker-restart", daemon=True).start()
+
+    def answer(self, sparql: str, *, bindings: Bindings | None = None,
+               formats: Mapping[ResultKind, str] | None = None, dataset: Dataset | None = None) -> Answer:
+        return self._call("answer", sparql, bindings=bindings, formats=formats, dataset=dataset)  # type: ignore[no-any-return]
+
+    def select(self, sparql: str, *, bindings: Bindings | None = None) -> list[dict[str, Node]]:
+        return self._call("select", sparql, bindings=bindings)  # type: ignore[no-any-return]
+
+    def replace(self, ntriples: bytes, *, content_sha256: str) -> None:
+        raise StoreUnavailable("the query workers are read-only: load a new build into the store, then restart")
+
+    def content_sha256(self) -> str | None:
+        return self.spec.content_sha256
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers, self._workers = list(self._workers), set()
+        for worker in workers:
+            worker.stop()
+
+
+def serving_store(settings: Settings, *, ntriples: bytes, graph_path: Path, content_sha256: str) -> Store:
+    """The store the web service queries: a pool of query workers over the embedded store (memory or disk),
+    or the remote server itself, which runs its own queries and is given the deadline as its timeout."""
+    limits = Limits(max_rows=settings.max_rows, max_bytes=settings.max_response_bytes)
+    if settings.store == "remote":
+        return prepared_store(settings, ntriples=ntriples, content_sha256=content_sha256)
+    if settings.store == "disk":
+        prepared_store(settings, ntriples=ntriples, content_sha256=content_sha256).close()
+    spec = WorkerSpec(settings, graph_path if settings.store == "memory" else None, content_sha256, limits)
+    return WorkerPool(spec, size=settings.workers, timeout=settings.query_timeout)
+
+
+__all__ = ["EngineFailure", "WorkerPool", "WorkerSpec", "serving_store"]
