@@ -255,6 +255,42 @@
     });
   }
 
+  /*
+   * The graph's own IRIs (https://ttc-kg.example/...) resolve on no network. In the results table
+   * (YASR renders every IRI as a link to itself) they link to this product's pages instead: an
+   * ontology term to its section of /ontology, anything else to /entity?id=IRI. Other IRIs
+   * (schema.org, SKOS, ...) are left as they are.
+   */
+  function localHref(iri, base) {
+    var ontology = base + "ontology#";
+    if (iri.indexOf(ontology) === 0) return "/ontology#" + iri.substring(ontology.length);
+    return "/entity?id=" + encodeURIComponent(iri);
+  }
+
+  function linkResultsLocally(root, prefixes) {
+    var base;
+    try {
+      base = new URL(prefixes.kg).origin + "/";
+    } catch (e) {
+      return; // no prefixes: leave the links as YASR made them
+    }
+    var selector = 'a[href^="' + base + '"]';
+    function rewrite(node) {
+      if (node.nodeType !== 1) return;
+      var links = Array.prototype.slice.call(node.querySelectorAll(selector));
+      if (node.matches && node.matches(selector)) links.push(node);
+      links.forEach(function (a) {
+        a.setAttribute("href", localHref(a.getAttribute("href"), base));
+      });
+    }
+    rewrite(root);
+    new MutationObserver(function (records) {
+      records.forEach(function (record) {
+        record.addedNodes.forEach(rewrite);
+      });
+    }).observe(root, { childList: true, subtree: true });
+  }
+
   function paramLabel(p) {
     if (p && typeof p === "object") return p.name || JSON.stringify(p);
     return String(p);
@@ -337,6 +373,7 @@
       });
       lockEndpointFields(container);
       hideOnlineHelpLinks();
+      linkResultsLocally(container, prefixes);
 
       setupExamples(document.getElementById("examples"), catalog, yasgui, prefixes);
       window.kgEditor = { yasgui: yasgui, endpoint: endpoint, prefixes: prefixes };

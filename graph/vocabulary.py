@@ -1,0 +1,445 @@
+"""Documentation of the model, read from the ontology files themselves (pyLODE/WIDOCO style).
+
+`document()` turns `ontology/thoracic.ttl` (with the schema.org, SKOS and PROV-O extracts for the
+standard terms' labels and hierarchy) into plain dataclasses: classes with their hierarchy,
+properties with domain, range and the standard term each maps to, named individuals, and an
+example SPARQL query per term. The queries are built from ontology IRIs only, never from user
+input. Imports rdflib and `graph.namespaces`; never FastAPI.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+import ontology
+from graph.namespaces import KG, PREFIXES, SCHEMA, bind_prefixes
+
+#: Prefixes for compact names in the documentation (the project's, plus the few the model files use).
+CURIE_PREFIXES: dict[str, str] = {**PREFIXES, "dcterms": str(DCTERMS)}
+_MAPPINGS = (  # (predicate, words) for the relations that tie a project term to a standard one
+    (OWL.equivalentClass, "equivalent class"),
+    (OWL.equivalentProperty, "equivalent property"),
+    (SKOS.exactMatch, "exact match"),
+    (SKOS.closeMatch, "close match"),
+    (SKOS.broadMatch, "broader match"),
+    (SKOS.narrowMatch, "narrower match"),
+    (SKOS.relatedMatch, "related match"),
+    (RDFS.seeAlso, "see also (nearest standard term, not equivalent)"),
+)
+_PROPERTY_KINDS = {OWL.ObjectProperty: "object property", OWL.DatatypeProperty: "datatype property",
+                   OWL.AnnotationProperty: "annotation property", KG.ClaimableProperty: "claimable"}
+_DOMAIN = ((SCHEMA.domainIncludes, "schema:domainIncludes"), (RDFS.domain, "rdfs:domain"))
+_RANGE = ((SCHEMA.rangeIncludes, "schema:rangeIncludes"), (RDFS.range, "rdfs:range"))
+
+
+@dataclass(frozen=True)
+class TermRef:
+    """A term as a link: its IRI, compact name, English label and anchor on the documentation page."""
+
+    iri: str
+    curie: str
+    label: str
+    anchor: str
+    local: bool  # a project (kg:) term
+
+
+@dataclass(frozen=True)
+class Text:
+    """A literal with its language tag (None when untagged)."""
+
+    text: str
+    lang: str | None
+
+
+@dataclass(frozen=True)
+class Mapping_:
+    """How a project term relates to another term: `relation` in words, the target, and the project
+    term it goes through when the relation is inherited (kg:performsRoutinely → kg:offers → schema:…)."""
+
+    relation: str
+    target: TermRef
+    via: tuple[TermRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class TermDoc:
+    """What every documented term has."""
+
+    ref: TermRef
+    types: tuple[TermRef, ...]
+    labels: tuple[Text, ...]
+    definitions: tuple[Text, ...]
+    notes: tuple[Text, ...]
+    mappings: tuple[Mapping_, ...]
+    example: str
+
+
+@dataclass(frozen=True)
+class ClassDoc(TermDoc):
+    """A class with its place in the hierarchy and the properties that point to or from it."""
+
+    superclasses: tuple[TermRef, ...] = ()
+    ancestors: tuple[TermRef, ...] = ()
+    subclasses: tuple[TermRef, ...] = ()
+    domain_of: tuple[TermRef, ...] = ()
+    range_of: tuple[TermRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class PropertyDoc(TermDoc):
+    """A property with its kind, domain and range (as declared, or inherited from a super-property)."""
+
+    kinds: tuple[str, ...] = ()
+    claimable: bool = False
+    domain: tuple[TermRef, ...] = ()
+    range: tuple[TermRef, ...] = ()
+    declared_with: str = ""
+    range_from: TermRef | None = None
+    superproperties: tuple[TermRef, ...] = ()
+    subproperties: tuple[TermRef, ...] = ()
+    inverses: tuple[TermRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """One class of the hierarchy tree and the classes under it."""
+
+    ref: TermRef
+    children: tuple[TreeNode, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The whole documentation: the ontology's header, its terms and the standard terms they use."""
+
+    iri: str
+    title: str
+    description: str
+    version: str
+    imports: tuple[str, ...]
+    classes: tuple[ClassDoc, ...]
+    properties: tuple[PropertyDoc, ...]
+    individuals: tuple[TermDoc, ...]
+    standard_terms: tuple[TermDoc, ...]
+    class_tree: tuple[TreeNode, ...]
+    refs: dict[str, TermRef] = field(default_factory=dict)
+    ancestors: dict[str, frozenset[str]] = field(default_factory=dict)  # every class of the model files → its superclasses
+    labels: dict[str, str] = field(default_factory=dict)  # every labelled term of the model files → its English label
+
+    def ref(self, iri: str) -> TermRef | None:
+        """The documented term with this IRI, if the page documents it."""
+        return self.refs.get(iri)
+
+
+def curie(iri: str) -> str:
+    """`kg:offers` for the IRI of kg:offers; the IRI itself when no known prefix fits."""
+    best = max((ns for ns in CURIE_PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
+    if best is None or not re.fullmatch(r"\w[\w.\-]*", iri[len(best):]):
+        return iri
+    prefix = next(p for p, ns in CURIE_PREFIXES.items() if ns == best)
+    return f"{prefix}:{iri[len(best):]}"
+
+
+def anchor_for(iri: str) -> str:
+    """The fragment of a term on the documentation page: the local name for kg: terms, `prefix-local` otherwise."""
+    name = curie(iri)
+    if iri.startswith(str(KG)):
+        return iri[len(str(KG)):]
+    return re.sub(r"[^\w.\-]", "-", name)
+
+
+def counts_from_manifest(manifest: Mapping[str, object]) -> dict[str, int]:
+    """Instances per class and triples per property, keyed by IRI, from a build manifest (empty if it has none)."""
+    counts: dict[str, int] = {}
+    for key in ("classes", "properties"):
+        table = manifest.get(key)
+        if not isinstance(table, dict):
+            continue
+        for name, count in table.items():
+            prefix, _, local = str(name).partition(":")
+            if prefix in CURIE_PREFIXES and isinstance(count, int):
+                counts[CURIE_PREFIXES[prefix] + local] = count
+    return counts
+
+
+@cache
+def document(model: Path = ontology.MODEL, extracts: tuple[Path, ...] = ontology.MODEL_FILES) -> Vocabulary:
+    """The documentation of `model` (the terms it declares), with labels and hierarchy of the standard terms
+    taken from `extracts`. Cached: the files do not change while the product runs.
+
+    Example:
+        >>> offers = next(p for p in document().properties if p.ref.curie == "kg:offers")
+        >>> [m.target.curie for m in offers.mappings]
+        ['schema:availableService']
+    """
+    own = Graph().parse(model)
+    full = Graph()
+    for path in {model, *extracts}:
+        full.parse(path)
+    return _Builder(own, full).build()
+
+
+#: Serialisations of the model: our format name → rdflib's.
+MODEL_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+
+
+def serialize_model(fmt: str, model: Path = ontology.MODEL) -> bytes:
+    """The ontology file in another RDF syntax (`fmt` a key of MODEL_FORMATS); Turtle is the file itself."""
+    if fmt == "turtle":
+        return model.read_bytes()
+    graph = Graph().parse(model)
+    bind_prefixes(graph)
+    return graph.serialize(format=MODEL_FORMATS[fmt], encoding="utf-8")
+
+
+class _Builder:
+    """Reads the graphs once; each method answers one question about a term."""
+
+    def __init__(self, own: Graph, full: Graph) -> None:
+        self.own, self.full = own, full
+        self.onto = next(iter(_iris(own.subjects(RDF.type, OWL.Ontology))), URIRef(str(KG).rstrip("#")))
+        declared = {s for s in own.subjects(RDF.type, None) if isinstance(s, URIRef) and s != self.onto}
+        self.classes = sorted(s for s in declared if (s, RDF.type, OWL.Class) in own)
+        self.properties = sorted(s for s in declared if any((s, RDF.type, k) in full for k in _PROPERTY_KINDS))
+        self.individuals = sorted(declared - set(self.classes) - set(self.properties))
+        self.documented = {*self.classes, *self.properties, *self.individuals}
+
+    def build(self) -> Vocabulary:
+        classes = tuple(self._class(c) for c in self.classes)
+        properties = tuple(self._property(p) for p in self.properties)
+        individuals = tuple(self._term(i, mappings=(), example=_individual_example(self._ref(i)))
+                            for i in self.individuals)
+        used = {ref.iri for doc in (*classes, *properties, *individuals) for ref in _refs_of(doc)}
+        standard = tuple(self._standard(URIRef(iri)) for iri in sorted(used - {str(t) for t in self.documented}))
+        refs = {doc.ref.iri: doc.ref for doc in (*classes, *properties, *individuals, *standard)}
+        return Vocabulary(
+            iri=str(self.onto), title=self._first(self.onto, DCTERMS.title) or curie(str(self.onto)),
+            description=self._first(self.onto, DCTERMS.description) or "",
+            version=self._first(self.onto, OWL.versionInfo) or "",
+            imports=tuple(sorted(str(i) for i in self.own.objects(self.onto, OWL.imports))),
+            classes=classes, properties=properties, individuals=individuals, standard_terms=standard,
+            class_tree=self._tree(), refs=refs,
+            ancestors={str(c): frozenset(str(a) for a in self._closure(c, RDFS.subClassOf))
+                       for c in _iris(self.full.subjects(RDFS.subClassOf, None))},
+            labels={str(t): self._label(t) or "" for t in _iris(self.full.subjects(RDFS.label, None))})
+
+    # ------------------------------------------------------------------ terms
+
+    def _ref(self, term: URIRef) -> TermRef:
+        label = self._label(term)
+        return TermRef(str(term), curie(str(term)), label or curie(str(term)), anchor_for(str(term)),
+                       str(term).startswith(str(KG)))
+
+    def _term(self, term: URIRef, *, mappings: tuple[Mapping_, ...], example: str) -> TermDoc:
+        return TermDoc(self._ref(term), self._refs(self.full.objects(term, RDF.type)), self._texts(term, RDFS.label,
+                       SKOS.prefLabel), self._texts(term, SKOS.definition, RDFS.comment),
+                       self._texts(term, SKOS.editorialNote, SKOS.scopeNote), mappings, example)
+
+    def _standard(self, term: URIRef) -> TermDoc:
+        """A standard term the model uses: its parents in the extracts and the project terms refining it."""
+        is_class = (term, RDF.type, OWL.Class) in self.full or (None, RDFS.subClassOf, term) in self.full
+        parent = RDFS.subClassOf if is_class else RDFS.subPropertyOf
+        words = "subclass of" if is_class else "sub-property of"
+        mappings = [Mapping_(words, self._ref(up)) for up in _iris(self.full.objects(term, parent))]
+        mappings += [Mapping_("inverse of", self._ref(inv)) for inv in _iris(self.full.objects(term, OWL.inverseOf))]
+        mappings += [Mapping_("refined by the project term", self._ref(down))
+                     for down in _iris(self.full.subjects(parent, term)) if str(down).startswith(str(KG))]
+        mappings += [Mapping_("the nearest standard term (see also) of", self._ref(near))
+                     for near in _iris(self.full.subjects(RDFS.seeAlso, term)) if str(near).startswith(str(KG))]
+        example = ""
+        if not str(term).startswith((str(RDF), str(RDFS), str(OWL), CURIE_PREFIXES["xsd"])):
+            ref = self._ref(term)
+            example = _class_example(ref) if is_class else _property_example(ref, claimable=False)
+        return self._term(term, mappings=tuple(mappings), example=example)
+
+    def _class(self, cls: URIRef) -> ClassDoc:
+        base = self._term(cls, mappings=self._class_mappings(cls), example=_class_example(self._ref(cls)))
+        return ClassDoc(**vars(base),
+                        superclasses=self._refs(self.full.objects(cls, RDFS.subClassOf)),
+                        ancestors=self._refs(self._closure(cls, RDFS.subClassOf)),
+                        subclasses=self._refs(self.full.subjects(RDFS.subClassOf, cls)),
+                        domain_of=self._refs(s for p, _ in _DOMAIN for s in self.full.subjects(p, cls)),
+                        range_of=self._refs(s for p, _ in _RANGE for s in self.full.subjects(p, cls)))
+
+    def _property(self, prop: URIRef) -> PropertyDoc:
+        kinds = tuple(words for kind, words in _PROPERTY_KINDS.items() if (prop, RDF.type, kind) in self.full)
+        domain, declared = self._declared(prop, _DOMAIN)
+        rng, range_with = self._declared(prop, _RANGE)
+        range_from = None
+        if not rng:  # inherit the range of the nearest super-property that declares one
+            for ancestor in self._closure(prop, RDFS.subPropertyOf):
+                rng, range_with = self._declared(ancestor, _RANGE)
+                if rng:
+                    range_from = self._ref(ancestor)
+                    break
+        claimable = (prop, RDF.type, KG.ClaimableProperty) in self.full
+        base = self._term(prop, mappings=self._property_mappings(prop),
+                          example=_property_example(self._ref(prop), claimable=claimable))
+        inverses = {*self.full.objects(prop, OWL.inverseOf), *self.full.subjects(OWL.inverseOf, prop)}
+        return PropertyDoc(**vars(base), kinds=kinds, claimable=claimable, domain=domain, range=rng,
+                           declared_with=declared or range_with, range_from=range_from,
+                           superproperties=self._refs(self.full.objects(prop, RDFS.subPropertyOf)),
+                           subproperties=self._refs(self.full.subjects(RDFS.subPropertyOf, prop)),
+                           inverses=self._refs(inverses))
+
+    def _class_mappings(self, cls: URIRef) -> tuple[Mapping_, ...]:
+        return (*self._inherited(cls, RDFS.subClassOf, "subclass of"), *self._direct(cls))
+
+    def _property_mappings(self, prop: URIRef) -> tuple[Mapping_, ...]:
+        found = [*self._inherited(prop, RDFS.subPropertyOf, "sub-property of"), *self._direct(prop)]
+        for other in _iris({*self.full.objects(prop, OWL.inverseOf), *self.full.subjects(OWL.inverseOf, prop)}):
+            found.append(Mapping_("inverse of", self._ref(other)))
+        for narrower in _iris(self.full.subjects(RDFS.subPropertyOf, prop)):
+            if not str(narrower).startswith(str(KG)):
+                found.append(Mapping_("generalises (the standard term is a sub-property of this one)",
+                                      self._ref(narrower)))
+        return tuple(found)
+
+    def _inherited(self, term: URIRef, parent: URIRef, words: str) -> list[Mapping_]:
+        """The nearest standard (non-kg) ancestors, with the project terms in between."""
+        found: list[Mapping_] = []
+
+        def walk(node: URIRef, via: tuple[TermRef, ...]) -> None:
+            for up in _iris(self.full.objects(node, parent)):
+                if str(up).startswith(str(KG)):
+                    walk(up, (*via, self._ref(up)))
+                elif all(m.target.iri != str(up) for m in found):
+                    found.append(Mapping_(words, self._ref(up), via))
+
+        walk(term, ())
+        return found
+
+    def _direct(self, term: URIRef) -> list[Mapping_]:
+        return [Mapping_(words, self._ref(target)) for predicate, words in _MAPPINGS
+                for target in _iris(self.full.objects(term, predicate))]
+
+    def _declared(self, prop: URIRef, pairs: Sequence[tuple[URIRef, str]]) -> tuple[tuple[TermRef, ...], str]:
+        for predicate, name in pairs:
+            found = self._refs(self.full.objects(prop, predicate))
+            if found:
+                return found, name
+        return (), ""
+
+    # ------------------------------------------------------------------ hierarchy
+
+    def _closure(self, term: URIRef, parent: URIRef) -> list[URIRef]:
+        """Every ancestor, nearest first (breadth first), without repeats."""
+        seen: list[URIRef] = []
+        frontier = [term]
+        while frontier:
+            nxt: list[URIRef] = []
+            for node in frontier:
+                for up in _iris(self.full.objects(node, parent)):
+                    if up not in seen and up != term:
+                        seen.append(up)
+                        nxt.append(up)
+            frontier = nxt
+        return seen
+
+    def _tree(self) -> tuple[TreeNode, ...]:
+        nodes = set(self.classes)
+        for cls in self.classes:
+            nodes.update(self._closure(cls, RDFS.subClassOf))
+        children: dict[URIRef, list[URIRef]] = {n: [] for n in nodes}
+        roots = []
+        for node in sorted(nodes):
+            parents = [p for p in self.full.objects(node, RDFS.subClassOf) if p in nodes]
+            for up in parents:
+                children[up].append(node)  # type: ignore[index]
+            if not parents:
+                roots.append(node)
+
+        def grow(node: URIRef) -> TreeNode:
+            kids = sorted(children[node], key=lambda c: self._ref(c).label.lower())
+            return TreeNode(self._ref(node), tuple(grow(k) for k in kids))
+
+        return tuple(grow(r) for r in sorted(roots, key=lambda r: curie(str(r))))
+
+    # ------------------------------------------------------------------ literals
+
+    def _label(self, term: URIRef) -> str | None:
+        for predicate in (RDFS.label, SKOS.prefLabel):
+            for lang in ("en", None):
+                for value in self.full.objects(term, predicate):
+                    if isinstance(value, Literal) and (value.language or "").split("-")[0] == (lang or ""):
+                        return str(value)
+        return None
+
+    def _texts(self, term: URIRef, *predicates: URIRef) -> tuple[Text, ...]:
+        found = {Text(str(v), v.language) for p in predicates for v in self.full.objects(term, p) if isinstance(v, Literal)}
+        return tuple(sorted(found, key=lambda t: (t.lang != "en", t.lang or "", t.text)))
+
+    def _first(self, term: URIRef, predicate: URIRef) -> str | None:
+        texts = self._texts(term, predicate)
+        return texts[0].text if texts else None
+
+    def _refs(self, terms: Iterable[object]) -> tuple[TermRef, ...]:
+        unique = {t for t in terms if isinstance(t, URIRef)}
+        return tuple(sorted((self._ref(t) for t in unique), key=lambda r: (not r.local, r.label.lower())))
+
+
+def _iris(nodes: Iterable[object]) -> list[URIRef]:
+    """The IRIs among `nodes`, sorted and without repeats (blank nodes and literals dropped)."""
+    return sorted({n for n in nodes if isinstance(n, URIRef)})
+
+
+def _refs_of(doc: TermDoc) -> Iterable[TermRef]:
+    """Every term a documented term links to (these get a short entry in the standard-terms section)."""
+    yield from (t for t in doc.types if not t.iri.startswith((str(OWL), str(RDFS), str(RDF))))
+    yield from (m.target for m in doc.mappings)
+    for name in ("superclasses", "ancestors", "subclasses", "domain", "range", "superproperties", "subproperties",
+                 "inverses", "domain_of", "range_of"):
+        yield from getattr(doc, name, ())
+
+
+# ---------------------------------------------------------------------- example queries
+
+_LABEL = 'OPTIONAL {{ ?{var} skos:prefLabel ?{var}_label . FILTER(langMatches(lang(?{var}_label), "en")) }}'
+
+
+def _with_prefixes(body: str) -> str:
+    used = sorted(set(re.findall(r"(?<![\w<#/])([a-z][a-z0-9]*):(?=[A-Za-z_])", body)) & set(CURIE_PREFIXES),
+                  key=list(CURIE_PREFIXES).index)
+    return "".join(f"PREFIX {p}: <{CURIE_PREFIXES[p]}>\n" for p in used) + "\n" + body
+
+
+def _class_example(ref: TermRef) -> str:
+    return _with_prefixes(
+        f"# Every instance of {ref.curie} ({ref.label}), with its English label\n"
+        f"SELECT ?instance ?instance_label WHERE {{\n  ?instance a {ref.curie} .\n  "
+        f"{_LABEL.format(var='instance')}\n}}\nORDER BY ?instance_label ?instance\nLIMIT 200\n")
+
+
+def _property_example(ref: TermRef, *, claimable: bool) -> str:
+    if claimable:
+        return _with_prefixes(
+            f"# Every claim of {ref.curie} ({ref.label}), whatever its status, with the quoted evidence.\n"
+            f"# Stated and implied claims are also plain triples: ?subject {ref.curie} ?object\n"
+            f"SELECT ?subject ?subject_label ?object ?object_label ?status ?quote WHERE {{\n"
+            f"  ?claim a kg:Claim ;\n      rdf:predicate {ref.curie} ;\n      rdf:subject ?subject ;\n"
+            f"      rdf:object ?object ;\n      kg:status ?status .\n"
+            f"  OPTIONAL {{ ?claim prov:wasDerivedFrom ?span . ?span prov:value ?quote }}\n"
+            f"  {_LABEL.format(var='subject')}\n  {_LABEL.format(var='object')}\n}}\n"
+            f"ORDER BY ?subject_label ?object_label\nLIMIT 200\n")
+    return _with_prefixes(
+        f"# Every use of {ref.curie} ({ref.label}) in the graph\n"
+        f"SELECT ?subject ?subject_label ?value WHERE {{\n  ?subject {ref.curie} ?value .\n"
+        f"  {_LABEL.format(var='subject')}\n}}\nORDER BY ?subject_label ?subject\nLIMIT 200\n")
+
+
+def _individual_example(ref: TermRef) -> str:
+    return _with_prefixes(
+        f"# Every statement that points to {ref.curie} ({ref.label})\n"
+        f"SELECT ?subject ?property WHERE {{\n  ?subject ?property {ref.curie} .\n}}\nLIMIT 200\n")
+
+
+__all__ = ["CURIE_PREFIXES", "MODEL_FORMATS", "ClassDoc", "Mapping_", "PropertyDoc", "TermDoc", "TermRef", "Text", "TreeNode",
+           "Vocabulary", "anchor_for", "counts_from_manifest", "curie", "document",
+           "serialize_model"]
