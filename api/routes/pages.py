@@ -14,7 +14,7 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def home(request: Request) -> HTMLResponse:
-    """The front door: what each part of the product is for."""
+    """The front door: the referral search first, then what each part of the product is for."""
     manifest = request.app.state.manifest
     return HTMLResponse(render("home.html", title="Home", triples=manifest["triples"],
                                sha=manifest["content_sha256"]))
