@@ -1,7 +1,8 @@
 """Referral lookups for coordinators: `/api/lookup/*`, `/api/search`, `/api/center` (JSON) and the `/referral` page.
 
 Each route checks its parameters (plain 422 through `InvalidParameter`), calls one function of
-`queries.referral` and shapes its answer; the page arranges the same answers into one printable card.
+`queries.referral` (lookups, center) or `queries.matching` (naming, search) and shapes its answer; the
+page arranges the same answers into one printable card.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from api.deps import StoreDep
 from api.pages import render
 from graph.store import Store
+from queries import matching
 from queries import referral as ref
 from queries.params import InvalidParameter, Param, convert
 
@@ -108,18 +110,18 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
           "parameter value: a plain-text message.", "content": {"text/plain": {}}}}
 
 
-def _index(request: Request, store: Store) -> ref.LabelIndex:
-    return ref.label_index(store, request.app.state.manifest["content_sha256"])
+def _index(request: Request, store: Store) -> matching.LabelIndex:
+    return matching.label_index(store, request.app.state.manifest["content_sha256"])
 
 
-def _answer(answer: ref.Answer) -> JSONResponse:
+def _answer(answer: matching.Answer) -> JSONResponse:
     return JSONResponse(answer.as_json(), status_code=200 if answer.found else 404)
 
 
 def _lookup_route(name: str, summary: str) -> Callable[..., JSONResponse]:
     def handler(request: Request, store: StoreDep, q: Q = "", include: Include = "", lang: Lang = "") -> JSONResponse:
         return _answer(ref.lookup(store, _index(request, store), name, q, include=ref.parse_include(include),
-                                  lang=ref.parse_lang(lang)))
+                                  lang=matching.parse_lang(lang)))
 
     handler.__doc__ = summary
     router.add_api_route(f"/api/lookup/{name}", handler, methods=["GET"], response_model=LookupAnswer,
@@ -140,31 +142,32 @@ _lookup_route("workup-for-condition", "The staging / pre-operative examinations 
 @router.get("/api/search", operation_id="search_labels", tags=["referral"], response_model=LookupAnswer,
             responses=_ERRORS)
 def search(request: Request, store: StoreDep, q: Q = "",
-           type: Annotated[str, Query(description="Only these kinds, comma-separated: " + ", ".join(ref.KINDS))] = "",
+           type: Annotated[str, Query(description="Only these kinds, comma-separated: " + ", ".join(matching.KINDS))] = "",
            limit: Annotated[str, Query(description="At most this many results, 1 to 50 (default 10).")] = "10",
            lang: Lang = "") -> JSONResponse:
     """Type-ahead: entities whose labels, synonyms or ICD-10 codes match, best first, answered from memory."""
     kinds = frozenset(part.strip() for part in type.split(",") if part.strip()) or None
-    if kinds and not kinds <= set(ref.KINDS):
-        raise InvalidParameter("type", f"unknown kind {sorted(kinds - set(ref.KINDS))[0]!r}; allowed: {', '.join(ref.KINDS)}")
+    if kinds and not kinds <= set(matching.KINDS):
+        raise InvalidParameter("type", f"unknown kind {sorted(kinds - set(matching.KINDS))[0]!r}; "
+                                       f"allowed: {', '.join(matching.KINDS)}")
     count = int(convert(_LIMIT, limit or "10"))  # type: ignore[call-overload]
     if not 1 <= count <= 50:
         raise InvalidParameter("limit", "must be between 1 and 50")
-    return _answer(ref.search(_index(request, store), q, kinds=kinds, limit=count, lang=ref.parse_lang(lang)))
+    return _answer(matching.search(_index(request, store), q, kinds=kinds, limit=count, lang=matching.parse_lang(lang)))
 
 
 @router.get("/api/center", operation_id="center_profile", tags=["referral"], response_model=CenterProfile)
 def center(request: Request, store: StoreDep, include: Include = "", lang: Lang = "") -> dict[str, Any]:
     """The center's profile: parent, affiliations, specialties, innovations, services with flags, figures with bounds."""
     return ref.center_profile(store, _index(request, store), include=ref.parse_include(include),
-                              lang=ref.parse_lang(lang))
+                              lang=matching.parse_lang(lang))
 
 
 @router.get("/referral", response_class=HTMLResponse, include_in_schema=False)
 def referral_page(request: Request, store: StoreDep, q: str = "", id: str = "", lang: str = "",
                   include: str = "") -> HTMLResponse:
     """The coordinators' page: search with suggestions, and one printable card for a condition or procedure."""
-    lang = lang if lang in ref.LANGS else "en"
+    lang = lang if lang in matching.LANGS else "en"
     page: dict[str, Any] = {"lang": STRINGS[lang]["html_lang"], "page_lang": lang, "t": STRINGS[lang], "q": q, "id": id,
                             "title": STRINGS[lang]["title"],
                             "inferred": "inferred" in include, "sha": request.app.state.manifest["content_sha256"]}
@@ -178,7 +181,7 @@ def referral_page(request: Request, store: StoreDep, q: str = "", id: str = "", 
             page["state"] = "start"
             page["treated"] = ref.center_claims(store, index, None, frozenset(), lang).get("treatsCondition", [])
             return HTMLResponse(render("referral.html", **page))
-        answer = ref.resolve(index, id or q, PAGE_KINDS, lang)
+        answer = matching.resolve(index, id or q, PAGE_KINDS, lang)
     except InvalidParameter as exc:
         page.update(state="invalid", error=exc.message)
         return HTMLResponse(render("referral.html", **page), status_code=422)
@@ -211,7 +214,8 @@ class _Refs:
         return sorted(set(numbers))
 
 
-def _card(store: Store, index: ref.LabelIndex, entity: ref.Entity, include: frozenset[str], lang: str) -> dict[str, Any]:
+def _card(store: Store, index: matching.LabelIndex, entity: matching.Entity, include: frozenset[str],
+          lang: str) -> dict[str, Any]:
     """Everything one card shows, each line with the footnote numbers of its evidence."""
     refs = _Refs()
     claims = ref.center_claims(store, index, None, include, lang)  # one query for the header and the equipment

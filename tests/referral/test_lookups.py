@@ -10,6 +10,7 @@ import pytest
 
 from graph.namespaces import TTC
 from graph.store import OxigraphStore
+from queries import matching
 from queries import referral as ref
 
 SOURCE = (Path(__file__).resolve().parents[2] / "graph/data/source/thoracic-tumor-center.txt").read_text(encoding="utf-8")
@@ -23,11 +24,11 @@ UMBRELLA_ONLY = {TTC.ThoracicTumour, TTC.ThermalPerfusionChemotherapy, TTC.Radio
 
 
 @pytest.fixture(scope="module")
-def index(store: OxigraphStore) -> ref.LabelIndex:
-    return ref.LabelIndex.load(store)
+def index(store: OxigraphStore) -> matching.LabelIndex:
+    return matching.LabelIndex.load(store)
 
 
-def ask(store: OxigraphStore, index: ref.LabelIndex, name: str, q: str, *includes: str) -> ref.Answer:
+def ask(store: OxigraphStore, index: matching.LabelIndex, name: str, q: str, *includes: str) -> matching.Answer:
     return ref.lookup(store, index, name, q, include=frozenset(includes))
 
 
@@ -54,7 +55,7 @@ def spans(value: Any) -> Iterator[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("name", ["procedures-for-condition", "workup-for-condition"])
-def test_an_answer_for_one_cancer_holds_nothing_of_the_other(store: OxigraphStore, index: ref.LabelIndex,
+def test_an_answer_for_one_cancer_holds_nothing_of_the_other(store: OxigraphStore, index: matching.LabelIndex,
                                                              name: str) -> None:
     for question, foreign in (("lung cancer", ESOPHAGEAL_ONLY | UMBRELLA_ONLY),
                               ("esophageal cancer", LUNG_ONLY | UMBRELLA_ONLY)):
@@ -66,7 +67,7 @@ def test_an_answer_for_one_cancer_holds_nothing_of_the_other(store: OxigraphStor
 
 
 def test_neoadjuvant_chemotherapy_precedes_only_this_cancers_operation(store: OxigraphStore,
-                                                                       index: ref.LabelIndex) -> None:
+                                                                       index: matching.LabelIndex) -> None:
     for question, operation in (("lung cancer", TTC.RadicalLungCancerSurgery),
                                 ("esophageal cancer", TTC.MinimallyInvasiveRadicalEsophagectomy)):
         results = ask(store, index, "procedures-for-condition", question).results
@@ -77,7 +78,7 @@ def test_neoadjuvant_chemotherapy_precedes_only_this_cancers_operation(store: Ox
         assert chemo["indications"][0]["status"] == "stated"
 
 
-def test_never_climbs_to_the_broader_condition(store: OxigraphStore, index: ref.LabelIndex) -> None:
+def test_never_climbs_to_the_broader_condition(store: OxigraphStore, index: matching.LabelIndex) -> None:
     pancoast = ask(store, index, "procedures-for-condition", "Pancoast tumour", "inferred")
     assert [item["id"] for item in pancoast.results] == [str(TTC.SuperiorSulcusTumourRadicalResection)]
     assert any("Lung cancer is not searched" in note for note in pancoast.notes)
@@ -86,7 +87,7 @@ def test_never_climbs_to_the_broader_condition(store: OxigraphStore, index: ref.
     assert [item["id"] for item in mediastinal.results] == [str(TTC.EndoscopicMediastinalTumourResection)]
 
 
-def test_narrower_conditions_only_when_asked_and_marked(store: OxigraphStore, index: ref.LabelIndex) -> None:
+def test_narrower_conditions_only_when_asked_and_marked(store: OxigraphStore, index: matching.LabelIndex) -> None:
     plain = ask(store, index, "procedures-for-condition", "lung cancer")
     assert str(TTC.SuperiorSulcusTumourRadicalResection) not in {item["id"] for item in plain.results}
     assert any("Superior sulcus tumour" in note and "include=narrower" in note for note in plain.notes)
@@ -97,7 +98,7 @@ def test_narrower_conditions_only_when_asked_and_marked(store: OxigraphStore, in
     assert all(item["condition"]["id"] == str(TTC.LungCancer) for item in wider.results if not item["narrower"])
 
 
-def test_inferred_and_ambiguous_only_when_asked_each_marked(store: OxigraphStore, index: ref.LabelIndex) -> None:
+def test_inferred_and_ambiguous_only_when_asked_each_marked(store: OxigraphStore, index: matching.LabelIndex) -> None:
     plain = ask(store, index, "procedures-for-condition", "lung cancer")
     assert {item["status"] for item in plain.results} <= {"stated", "implied"}
     assert str(TTC.SuperiorVenaCavaResection) not in {item["id"] for item in plain.results}
@@ -111,13 +112,13 @@ def test_inferred_and_ambiguous_only_when_asked_each_marked(store: OxigraphStore
     assert [(a["id"], a["status"]) for a in radical["approaches"]] == [(str(TTC.UniportalThoracoscopicApproach),
                                                                         "ambiguous")]
     robot = ask(store, index, "conditions-for-procedure", "robotic surgery")
-    assert robot.results == [] and any(ref.NOT_STATED in note for note in robot.notes)
+    assert robot.results == [] and any(matching.NOT_STATED in note for note in robot.notes)
     robot = ask(store, index, "conditions-for-procedure", "robotic surgery", "inferred")
     assert {(item["id"], item["status"]) for item in robot.results} == {
         (str(TTC.ThoracicTumour), "ambiguous"), (str(TTC.UnresectableAdvancedTumour), "ambiguous")}
 
 
-def test_unresectable_disease_is_answered_by_its_indication(store: OxigraphStore, index: ref.LabelIndex) -> None:
+def test_unresectable_disease_is_answered_by_its_indication(store: OxigraphStore, index: matching.LabelIndex) -> None:
     answer = ask(store, index, "procedures-for-condition", "unresectable tumour")
     assert answer.matched["id"] == str(TTC.UnresectableAdvancedTumour)  # type: ignore[index]
     assert {item["id"] for item in answer.results} == {
@@ -125,7 +126,7 @@ def test_unresectable_disease_is_answered_by_its_indication(store: OxigraphStore
     assert {item["via"] for item in answer.results} == {"indication"}
 
 
-def test_every_quote_is_the_source_at_its_offsets(store: OxigraphStore, index: ref.LabelIndex) -> None:
+def test_every_quote_is_the_source_at_its_offsets(store: OxigraphStore, index: matching.LabelIndex) -> None:
     checked = 0
     for name, question in (("procedures-for-condition", "lung cancer"), ("procedures-for-condition", "胸部肿瘤"),
                            ("conditions-for-procedure", "PET-CT"), ("equipment-for-procedure", "robotic surgery"),
@@ -140,7 +141,7 @@ def test_every_quote_is_the_source_at_its_offsets(store: OxigraphStore, index: r
     assert checked > 40
 
 
-def test_center_figures_keep_bounds_and_periods(store: OxigraphStore, index: ref.LabelIndex) -> None:
+def test_center_figures_keep_bounds_and_periods(store: OxigraphStore, index: matching.LabelIndex) -> None:
     profile = ref.center_profile(store, index)
     papers = next(f for f in profile["figures"] if f["label"] == "Papers published in the past 5 years")
     assert (papers["value"], papers["minimum"], papers["exclusive"], papers["period"]) == (None, 40, True, "P5Y")

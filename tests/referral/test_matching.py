@@ -11,6 +11,7 @@ from rdflib.term import Node
 
 from graph.namespaces import TTC
 from graph.store import Answer, Bindings, OxigraphStore, Store
+from queries import matching
 from queries import referral as ref
 from queries.params import InvalidParameter
 
@@ -28,12 +29,12 @@ from queries.params import InvalidParameter
     ("single-port VATS", "single port vats"),
 ])
 def test_spellings_fold_together(one: str, other: str) -> None:
-    assert ref.normalise(one) == ref.normalise(other)
+    assert matching.normalise(one) == matching.normalise(other)
 
 
 @pytest.mark.parametrize(("one", "other"), [("lung cancer", "lung tumour"), ("肺癌", "食管癌"), ("ECT", "CT")])
 def test_different_names_stay_apart(one: str, other: str) -> None:
-    assert ref.normalise(one) != ref.normalise(other)
+    assert matching.normalise(one) != matching.normalise(other)
 
 
 @pytest.mark.parametrize(("raw", "message"), [
@@ -42,7 +43,7 @@ def test_different_names_stay_apart(one: str, other: str) -> None:
 ])
 def test_bad_input_is_refused_in_plain_words(raw: str, message: str) -> None:
     with pytest.raises(InvalidParameter) as refused:
-        ref.check_input(raw)
+        matching.check_input(raw)
     assert refused.value.name == "q" and message in refused.value.message
 
 
@@ -68,66 +69,66 @@ class CountingStore(Store):
 
 def test_index_is_read_once_per_graph_content(store: OxigraphStore) -> None:
     counting = CountingStore(store)
-    first = ref.label_index(counting, "test-content-1")
+    first = matching.label_index(counting, "test-content-1")
     reads = counting.selects
     assert reads == 3  # entities, labels, codes
     for _ in range(20):
-        assert ref.search(ref.label_index(counting, "test-content-1"), "lung").results
-    assert counting.selects == reads and ref.label_index(counting, "test-content-1") is first
-    assert ref.label_index(counting, "test-content-2") is not first  # another content is read anew
+        assert matching.search(matching.label_index(counting, "test-content-1"), "lung").results
+    assert counting.selects == reads and matching.label_index(counting, "test-content-1") is first
+    assert matching.label_index(counting, "test-content-2") is not first  # another content is read anew
     assert counting.selects == 2 * reads
 
 
 @pytest.fixture(scope="module")
-def index(store: OxigraphStore) -> ref.LabelIndex:
-    return ref.LabelIndex.load(store)
+def index(store: OxigraphStore) -> matching.LabelIndex:
+    return matching.LabelIndex.load(store)
 
 
 @pytest.mark.parametrize("typed", ["肺", "lu", "oesoph", "C3", "vats", "胸腔镜", "lung cancr", "xyzzy"])
-def test_type_ahead_answers_within_a_few_milliseconds(index: ref.LabelIndex, typed: str) -> None:
+def test_type_ahead_answers_within_a_few_milliseconds(index: matching.LabelIndex, typed: str) -> None:
     timings = []
     for _ in range(30):
         start = time.perf_counter()
-        ref.search(index, typed, limit=8)
+        matching.search(index, typed, limit=8)
         timings.append(time.perf_counter() - start)
     assert statistics.median(timings) < 0.005, f"{typed!r}: median {statistics.median(timings) * 1000:.2f} ms"
 
 
-def test_type_ahead_finds_both_languages_codes_and_british_stems_being_typed(index: ref.LabelIndex) -> None:
+def test_type_ahead_finds_both_languages_codes_and_british_stems_being_typed(index: matching.LabelIndex) -> None:
     def first(typed: str, **options: object) -> str:
-        return ref.search(index, typed, **options).results[0]["id"]  # type: ignore[arg-type]
+        return matching.search(index, typed, **options).results[0]["id"]  # type: ignore[arg-type]
 
     assert first("肺") == str(TTC.LungCancer)
     assert first("lung c") == str(TTC.LungCancer)
     assert first("oesoph") == str(TTC.EsophagealCancer)  # the British stem before it is complete
     assert first("C15") == str(TTC.EsophagealCancer)
     assert first("VATS", kinds=frozenset({"procedure"})) == str(TTC.ThoracoscopicSurgery)
-    hit = ref.search(index, "laparoscopic", kinds=frozenset({"approach"})).results[0]
+    hit = matching.search(index, "laparoscopic", kinds=frozenset({"approach"})).results[0]
     assert hit["id"] == str(TTC.EndoscopicApproach) and hit["match"] == "hiddenLabel"  # the source's slip stays findable
-    zh = ref.search(index, "oesophageal cancer", lang="zh").results[0]
+    zh = matching.search(index, "oesophageal cancer", lang="zh").results[0]
     assert zh["label"] == "食管癌" and zh["labels"] == {"en": "Esophageal cancer", "zh": "食管癌"}
     assert zh["matched_label"] == "oesophageal cancer"
 
 
-def test_several_exact_names_give_candidates_and_no_guess(index: ref.LabelIndex) -> None:
-    answer = ref.resolve(index, "VATS", frozenset({"procedure", "approach"}))
+def test_several_exact_names_give_candidates_and_no_guess(index: matching.LabelIndex) -> None:
+    answer = matching.resolve(index, "VATS", frozenset({"procedure", "approach"}))
     assert answer.matched is None and answer.found
     assert {c["id"] for c in answer.candidates} == {str(TTC.ThoracoscopicSurgery), str(TTC.ThoracoscopicApproach)}
 
 
-def test_words_contained_in_one_name_are_offered_not_matched(index: ref.LabelIndex) -> None:
+def test_words_contained_in_one_name_are_offered_not_matched(index: matching.LabelIndex) -> None:
     """'oesophageal tumour' is not 'benign oesophageal tumour': narrowing it would be a guess."""
-    answer = ref.resolve(index, "oesophageal tumour", ref.CONDITION_KINDS)
+    answer = matching.resolve(index, "oesophageal tumour", ref.CONDITION_KINDS)
     assert answer.matched is None
     assert [c["id"] for c in answer.candidates] == [str(TTC.BenignEsophagealTumour)]
 
 
-def test_codes_match_only_with_the_same_meaning(index: ref.LabelIndex) -> None:
-    assert ref.resolve(index, "c34", ref.CONDITION_KINDS).matched["id"] == str(TTC.LungCancer)  # type: ignore[index]
-    assert ref.resolve(index, "Ｃ１５", ref.CONDITION_KINDS).matched["id"] == str(TTC.EsophagealCancer)  # type: ignore[index]
-    tracheal = ref.resolve(index, "C33", ref.CONDITION_KINDS)  # narrower than the graph's tracheal tumour
+def test_codes_match_only_with_the_same_meaning(index: matching.LabelIndex) -> None:
+    assert matching.resolve(index, "c34", ref.CONDITION_KINDS).matched["id"] == str(TTC.LungCancer)  # type: ignore[index]
+    assert matching.resolve(index, "Ｃ１５", ref.CONDITION_KINDS).matched["id"] == str(TTC.EsophagealCancer)  # type: ignore[index]
+    tracheal = matching.resolve(index, "C33", ref.CONDITION_KINDS)  # narrower than the graph's tracheal tumour
     assert tracheal.matched is None and [c["id"] for c in tracheal.candidates] == [str(TTC.TrachealTumour)]
     assert any("covers only part of" in note for note in tracheal.notes)
-    unlisted = ref.resolve(index, "C34.9", ref.CONDITION_KINDS)  # not in the graph, under C34
+    unlisted = matching.resolve(index, "C34.9", ref.CONDITION_KINDS)  # not in the graph, under C34
     assert unlisted.matched is None and [c["id"] for c in unlisted.candidates] == [str(TTC.LungCancer)]
-    assert not ref.resolve(index, "C50", ref.CONDITION_KINDS).found  # breast: not in the graph
+    assert not matching.resolve(index, "C50", ref.CONDITION_KINDS).found  # breast: not in the graph
