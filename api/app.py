@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.pages import CSP
-from api.routes import catalog, pages, referral, sparql, vocabulary
+from api.routes import catalog, network, pages, referral, sparql, vocabulary
 from graph.build import cached_build, prebuilt
 from graph.settings import Settings
 from graph.workers import serving_store
@@ -52,7 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
         return response
 
     app.include_router(catalog.named_query_routes(query_catalog))  # before /queries/{name}, which it documents
-    for router in (pages.router, sparql.router, catalog.router, vocabulary.router, referral.router):
+    for router in (pages.router, sparql.router, catalog.router, vocabulary.router, referral.router, network.router):
         app.include_router(router)
     app.mount("/static/editor", StaticFiles(directory=STATIC / "editor"), name="editor-static")
     for name, directory in VENDOR_MOUNTS.items():

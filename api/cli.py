@@ -1,4 +1,4 @@
-"""`thoracic-kg`: build, validate, stats, query, locate and serve, from the command line.
+"""`thoracic-kg`: build, validate, stats, query, locate, serve, render and export, from the command line.
 
 Calls `graph` for the work; never imports rdflib and never writes SPARQL of its own.
 """
@@ -18,7 +18,7 @@ from graph.evidence import read_source, span_turtle
 from graph.problems import BuildRefused
 from graph.settings import Settings
 from graph.sources import DATA_DIR
-from graph.store import QuerySyntaxError, load_disk_store, prepared_store
+from graph.store import QuerySyntaxError, Store, load_disk_store, prepared_store
 
 app = typer.Typer(help="Thoracic Tumor Center capability knowledge graph.", no_args_is_help=True,
                   add_completion=False)
@@ -139,6 +139,79 @@ def serve(
     settings = Settings()
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
                 log_level="info", access_log=False)
+
+
+def _network_store() -> Store:
+    settings = Settings()
+    ntriples, manifest = cached_build(settings.build_dir)
+    return prepared_store(settings, ntriples=ntriples, content_sha256=manifest["content_sha256"])
+
+
+NetworkEvidence = Annotated[bool, typer.Option("--evidence/--no-evidence", help="Evidence spans as nodes.")]
+NetworkFigures = Annotated[bool, typer.Option("--figures/--no-figures", help="Figures and statements as nodes.")]
+NetworkInferred = Annotated[bool, typer.Option("--inferred/--no-inferred",
+                                               help="Include inferred and ambiguous relations (dotted).")]
+
+
+@app.command()
+def render(
+    out: Annotated[Path, typer.Option("-o", "--out", help="The HTML file to write.")],
+    focus: Annotated[str | None, typer.Option(help="An entity (IRI or prefixed name such as ttc:Mediastinoscope); "
+                                                   "default: the whole center.")] = None,
+    depth: Annotated[int, typer.Option(min=1, max=3, help="Relations away from the focus (1 to 3).")] = 1,
+    max_nodes: Annotated[int, typer.Option(min=1, help="Most nodes drawn.")] = 500,
+    base_url: Annotated[str, typer.Option(help="Where the node links (referral card, entity page) point.")]
+    = "http://127.0.0.1:8000",
+    evidence: NetworkEvidence = False,
+    figures: NetworkFigures = False,
+    inferred: NetworkInferred = True,
+) -> None:
+    """Write the network page as one standalone HTML file that loads nothing (vis-network and the page inlined)."""
+    from api.routes.network import entity_view, page_html
+    from graph.network import ProjectionOptions, UnknownEntity, center_network
+    from graph.network_views import whole
+    from queries.params import InvalidParameter
+
+    options = ProjectionOptions(evidence=evidence, figures=figures, inferred=inferred)
+    store = _network_store()
+    try:
+        if focus is None:
+            view, reserve = whole(center_network(store, options), max_nodes=max_nodes), None
+        else:
+            view = entity_view(store, options, focus, depth, max_nodes)
+            reserve = entity_view(store, options, focus, depth + 1, max_nodes)
+    except (UnknownEntity, InvalidParameter) as exc:
+        typer.echo(str(exc.args[0]), err=True)
+        raise typer.Exit(1) from None
+    html = page_html(view, options, standalone=True, base_url=base_url.rstrip("/"), reserve=reserve,
+                     mode="entity" if focus else "graph")
+    out.write_text(html, encoding="utf-8")
+    capped = f" (capped: {view.note})" if view.capped else ""
+    typer.echo(f"wrote {out}: {view.network.number_of_nodes()} nodes, {view.network.number_of_edges()} edges{capped}")
+
+
+@app.command("export")
+def export_command(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf or json (node-link).")] = "graphml",
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="File to write (default: standard output).")] = None,
+    evidence: NetworkEvidence = False,
+    figures: NetworkFigures = False,
+    inferred: NetworkInferred = True,
+) -> None:
+    """Export the whole network (never capped) for Gephi, Cytoscape or scripts."""
+    from graph.network import ProjectionOptions, center_network
+    from graph.network_export import FORMATS, export
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter("--format is graphml, gexf or json")
+    options = ProjectionOptions(evidence=evidence, figures=figures, inferred=inferred)
+    body = export(center_network(_network_store(), options), fmt)  # type: ignore[arg-type]
+    if out is None:
+        sys.stdout.buffer.write(body)
+        sys.stdout.flush()
+    else:
+        out.write_bytes(body)
+        typer.echo(f"wrote {out} ({len(body):,} bytes, {fmt})", err=True)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ that keep its background traffic quiet. Screenshots go to `artifacts/screenshots
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +27,18 @@ def chromium_path() -> str:
     if path is None:
         pytest.fail("Debian's chromium is not installed (make setup / .ci/run installs it)")
     return path
+
+
+def poll(page: Any, script: str, seconds: float = 60) -> Any:
+    """Evaluate `script` in the page until it is truthy (Playwright's wait_for_function needs eval, which our
+    Content-Security-Policy forbids), and return its value."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = page.evaluate(script)
+        if value:
+            return value
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{script} stayed falsy for {seconds} s")
 
 
 @dataclass

@@ -3,14 +3,13 @@ rows, and opens shareable links, with no request to any host but 127.0.0.1 and n
 
 from __future__ import annotations
 
-import time
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 import pytest
 
-from tests.browser import Visit, visit
+from tests.browser import Visit, poll, visit
 
 pytestmark = pytest.mark.integration
 
@@ -23,17 +22,6 @@ SELECT ?entity ?label WHERE {
   FILTER(langMatches(lang(?label), "zh") && CONTAINS(?label, "癌"))
 }
 ORDER BY ?label"""
-
-
-def poll(page: Any, script: str, seconds: float = 30) -> Any:
-    """Evaluate `script` until it is truthy (wait_for_function would need eval, which the CSP forbids)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = page.evaluate(script)
-        if value:
-            return value
-        page.wait_for_timeout(100)
-    raise AssertionError(f"timed out waiting for {script}")
 
 
 def editor_text(page: Any) -> str:

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser import Visit, visit
-from tests.integration.test_editor_browser import editor_text, poll, result_rows
+from tests.browser import Visit, poll, visit
+from tests.integration.test_editor_browser import editor_text, result_rows
 
 pytestmark = pytest.mark.integration
 

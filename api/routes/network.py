@@ -1,0 +1,251 @@
+"""Network views: pages (`/graph…`) and their JSON (`/api/graph…`), analytics and exports.
+
+Thin: validate the parameters, ask `graph.network*` for a view, shape the answer. CONSTRUCT queries go
+through `queries.service.run_sparql`, so the guard and the deadline apply as on `/sparql`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from markupsafe import Markup
+
+from api.deps import SettingsDep, StoreDep
+from api.pages import render
+from graph.network import ProjectionOptions, UnknownEntity, center_network, find_entity, from_ntriples
+from graph.network_analytics import report
+from graph.network_export import FORMATS, ExportFormat, export
+from graph.network_render import page_data
+from graph.network_views import (
+    DEFAULT_MAX_NODES,
+    HARD_MAX_NODES,
+    MAX_DEPTH,
+    View,
+    between,
+    neighbourhood,
+    of_query,
+    payload,
+    whole,
+)
+from graph.settings import Settings
+from graph.store import ResultKind, Store
+from queries.params import Param, convert
+from queries.service import run_sparql
+
+router = APIRouter(tags=["network"])
+
+STATIC = Path(__file__).parents[1] / "static"
+VIS_JS = Path(__file__).parents[2] / "web" / "node_modules" / "vis-network" / "standalone" / "umd" / "vis-network.min.js"
+#: Links of the served page; a standalone file gets them prefixed with a base URL.
+LINKS = {"referral": "/referral?id=", "entity": "/entity?id=", "graph": "/graph/entity?id="}
+EXAMPLE_QUERY = """PREFIX kg: <https://ttc-kg.example/ontology#>
+PREFIX ttc: <https://ttc-kg.example/id/>
+CONSTRUCT { ?procedure kg:treats ttc:EsophagealCancer ; kg:hasApproach ?approach }
+WHERE { ?procedure kg:treats ttc:EsophagealCancer OPTIONAL { ?procedure kg:hasApproach ?approach } }"""
+_GRAPH_FORMATS: dict[ResultKind, str] = {"graph": "ntriples", "solutions": "json", "boolean": "json"}
+
+
+def _flags(
+    evidence: Annotated[bool, Query(description="Draw evidence spans as nodes (otherwise they are in the tooltips).")]
+    = False,
+    figures: Annotated[bool, Query(description="Draw figures and the center's statements as nodes (otherwise in "
+                                               "the side panel).")] = False,
+    inferred: Annotated[bool, Query(description="Include inferred and ambiguous relations (drawn dotted).")] = True,
+) -> ProjectionOptions:
+    return ProjectionOptions(evidence=evidence, figures=figures, inferred=inferred)
+
+
+FlagsDep = Annotated[ProjectionOptions, Depends(_flags)]
+MaxNodes = Annotated[int, Query(ge=1, le=HARD_MAX_NODES, description="Most nodes drawn (proposed setting "
+                                                                      "TKG_NETWORK_MAX_NODES).")]
+EntityId = Annotated[str, Query(description="The entity: an IRI or a prefixed name such as ttc:Mediastinoscope.")]
+Depth = Annotated[int, Query(ge=1, le=MAX_DEPTH, description="How many relations away from the entity (1 to 3).")]
+ThroughCenter = Annotated[bool, Query(description="Walk on through the center, which links to nearly everything.")]
+
+
+def _iri(name: str, value: str) -> str:
+    return str(convert(Param(name, "iri", True, "", ""), value))
+
+
+def _not_found(exc: UnknownEntity) -> PlainTextResponse:
+    return PlainTextResponse(str(exc.args[0]), status_code=404)
+
+
+def entity_view(store: Store, options: ProjectionOptions, entity: str, depth: int, max_nodes: int,
+                through_center: bool = False) -> View:
+    """The neighbourhood view of an entity given as an IRI or prefixed name (also used by the CLI)."""
+    return neighbourhood(center_network(store, options), _iri("id", entity), depth, max_nodes=max_nodes,
+                         through_center=through_center)
+
+
+def query_view(store: Store, settings: Settings, sparql: str, options: ProjectionOptions, max_nodes: int) -> View:
+    """The network of a CONSTRUCT or DESCRIBE query's result; other query forms are refused with 400."""
+    answer = run_sparql(store, settings, sparql, _GRAPH_FORMATS)
+    if answer.kind != "graph":
+        raise WrongQueryForm("a network needs a CONSTRUCT or DESCRIBE query; this query returns "
+                             + ("a yes/no answer" if answer.kind == "boolean" else "a table") + ": try /sparql")
+    result = from_ntriples(answer.body, options, plain=True, fallback=center_network(store, options))
+    return of_query(result, max_nodes=max_nodes)
+
+
+class WrongQueryForm(ValueError):
+    """A SELECT or ASK where a network needs triples."""
+
+
+def _links(expand: bool, base: str = "") -> dict[str, str | None]:
+    return {**{k: base + v for k, v in LINKS.items()}, "expand": "/api/graph/entity" if expand else None}
+
+
+def _json(view: View, vis: bool, options: ProjectionOptions) -> JSONResponse:
+    data = page_data(view, links=_links(True)) if vis else payload(view)
+    if vis:
+        data["flags"] = _flag_params(options)
+    return JSONResponse(data)
+
+
+def _flag_params(options: ProjectionOptions) -> dict[str, str]:
+    return {"evidence": str(options.evidence).lower(), "figures": str(options.figures).lower(),
+            "inferred": str(options.inferred).lower()}
+
+
+def page_html(view: View, options: ProjectionOptions, *, standalone: bool = False, base_url: str = "",
+              query: str | None = None, mode: str = "graph", reserve: View | None = None) -> str:
+    """The network page: served (assets from /static) or one standalone file with everything inline."""
+    data = page_data(view, links=_links(not standalone, base_url if standalone else ""))
+    data["flags"] = _flag_params(options)
+    if reserve is not None:
+        shown = set(view.network.nodes)
+        ring = page_data(reserve, links={})
+        data["reserve"] = {"nodes": [n for n in ring["nodes"] if n["id"] not in shown], "types": ring["types"],
+                           "vis": {"nodes": [n for n in ring["vis"]["nodes"] if n["id"] not in shown],
+                                   "edges": ring["vis"]["edges"]}}
+    context: dict[str, Any] = {"title": view.title, "data": data, "standalone": standalone, "query": query,
+                               "mode": mode, "example_query": EXAMPLE_QUERY}
+    if standalone:
+        scripts = [VIS_JS.read_text(encoding="utf-8"), (STATIC / "network" / "network.js").read_text(encoding="utf-8")]
+        scripts = [s.replace("</script", "<\\/script") for s in scripts]
+        hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts)
+        context.update(
+            scripts=[Markup(s) for s in scripts],  # noqa: S704 - our own and the pinned vendor JS, never user text
+            css=Markup((STATIC / "network" / "network.css").read_text(encoding="utf-8")),  # noqa: S704
+            csp=(f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; "
+                 "connect-src 'none'; font-src 'none'; base-uri 'none'; form-action 'none'"))
+    return render("network.html", **context)
+
+
+def _page(view: View, options: ProjectionOptions, **kwargs: Any) -> HTMLResponse:
+    return HTMLResponse(page_html(view, options, **kwargs))
+
+
+@router.get("/api/graph", operation_id="network_center")
+def api_center(store: StoreDep, options: FlagsDep, max_nodes: MaxNodes = DEFAULT_MAX_NODES,
+               vis: bool = False) -> JSONResponse:
+    """The whole center as a network: nodes, edges (property and claim status), `capped` and a `note`."""
+    return _json(whole(center_network(store, options), max_nodes=max_nodes), vis, options)
+
+
+@router.get("/api/graph/entity", operation_id="network_entity", response_model=None)
+def api_entity(store: StoreDep, options: FlagsDep, id: EntityId, depth: Depth = 1,
+               max_nodes: MaxNodes = DEFAULT_MAX_NODES, through_center: ThroughCenter = False,
+               vis: bool = False) -> Response:
+    """One entity's neighbourhood to depth 1, 2 or 3."""
+    try:
+        return _json(entity_view(store, options, id, depth, max_nodes, through_center), vis, options)
+    except UnknownEntity as exc:
+        return _not_found(exc)
+
+
+@router.api_route("/api/graph/query", methods=["GET", "POST"], operation_id="network_query", response_model=None)
+def api_query(store: StoreDep, settings: SettingsDep, options: FlagsDep,
+              query: Annotated[str, Query(description="A CONSTRUCT or DESCRIBE query.")] = "",
+              form_query: Annotated[str | None, Form(alias="query")] = None,
+              max_nodes: MaxNodes = DEFAULT_MAX_NODES, vis: bool = False) -> Response:
+    """The network of a CONSTRUCT query's result (GET ?query= or a POST form)."""
+    try:
+        return _json(query_view(store, settings, form_query or query, options, max_nodes), vis, options)
+    except WrongQueryForm as exc:
+        return PlainTextResponse(str(exc), status_code=400)
+
+
+@router.get("/api/graph/paths", operation_id="network_paths", response_model=None)
+def api_paths(store: StoreDep, source: EntityId, target: EntityId, inferred: bool = False,
+              through_center: ThroughCenter = False, max_nodes: MaxNodes = DEFAULT_MAX_NODES) -> Response:
+    """The shortest explanations between two entities (facts only unless `inferred`), and their network."""
+    options = ProjectionOptions(inferred=inferred)
+    try:
+        view = _between(store, options, source, target, through_center, max_nodes)
+    except UnknownEntity as exc:
+        return _not_found(exc)
+    return _json(view, False, options)
+
+
+@router.get("/api/graph/analytics", operation_id="network_analytics")
+def api_analytics(store: StoreDep) -> dict[str, Any]:
+    """Underpinning centrality, single points of failure and articulation points (facts only)."""
+    return report(center_network(store, ProjectionOptions(inferred=False)))
+
+
+@router.get("/api/graph/export", operation_id="network_export", response_model=None)
+def api_export(store: StoreDep, options: FlagsDep,
+               format: Annotated[ExportFormat, Query(description="graphml, gexf or json.")] = "graphml",
+               ) -> Response:
+    """The whole network (never capped) as GraphML, GEXF or node-link JSON."""
+    return Response(export(center_network(store, options), format), media_type=FORMATS[format],
+                    headers={"Content-Disposition": f'attachment; filename="network.{format}"'})
+
+
+@router.get("/graph", response_class=HTMLResponse, include_in_schema=False)
+def page_center(store: StoreDep, options: FlagsDep, max_nodes: MaxNodes = DEFAULT_MAX_NODES) -> HTMLResponse:
+    """The whole center, drawn."""
+    return _page(whole(center_network(store, options), max_nodes=max_nodes), options)
+
+
+@router.get("/graph/entity", include_in_schema=False, response_model=None)
+def page_entity(store: StoreDep, options: FlagsDep, id: EntityId, depth: Depth = 1,
+                max_nodes: MaxNodes = DEFAULT_MAX_NODES, through_center: ThroughCenter = False) -> Response:
+    """One entity's neighbourhood, drawn."""
+    try:
+        return _page(entity_view(store, options, id, depth, max_nodes, through_center), options, mode="entity")
+    except UnknownEntity as exc:
+        return _not_found(exc)
+
+
+@router.api_route("/graph/query", methods=["GET", "POST"], include_in_schema=False, response_model=None)
+def page_query(store: StoreDep, settings: SettingsDep, options: FlagsDep, query: str = "",
+               form_query: Annotated[str | None, Form(alias="query")] = None,
+               max_nodes: MaxNodes = DEFAULT_MAX_NODES) -> Response:
+    """A CONSTRUCT query's result, drawn; without a query, the form."""
+    text = form_query or query
+    if not text.strip():
+        empty = View(from_ntriples(b""), "Network of a CONSTRUCT query", 0)
+        return _page(empty, options, mode="query", query=EXAMPLE_QUERY)
+    try:
+        return _page(query_view(store, settings, text, options, max_nodes), options, mode="query", query=text)
+    except WrongQueryForm as exc:
+        return PlainTextResponse(str(exc), status_code=400)
+
+
+@router.get("/graph/paths", include_in_schema=False, response_model=None)
+def page_paths(store: StoreDep, source: EntityId, target: EntityId, inferred: bool = False,
+               through_center: ThroughCenter = False, max_nodes: MaxNodes = DEFAULT_MAX_NODES) -> Response:
+    """The shortest explanations between two entities, drawn and listed."""
+    options = ProjectionOptions(inferred=inferred)
+    try:
+        view = _between(store, options, source, target, through_center, max_nodes)
+    except UnknownEntity as exc:
+        return _not_found(exc)
+    return _page(view, options, mode="paths")
+
+
+def _between(store: Store, options: ProjectionOptions, source: str, target: str, through_center: bool,
+             max_nodes: int) -> View:
+    return between(center_network(store, options), _iri("source", source), _iri("target", target),
+                   through_center=through_center, max_nodes=max_nodes)
+
+
+__all__ = ["EXAMPLE_QUERY", "WrongQueryForm", "entity_view", "find_entity", "page_html", "query_view", "router"]

@@ -1,0 +1,114 @@
+"""The drawing data of a view: pyvis assembles the vis-network nodes, edges and options.
+
+Only pyvis's data is used, never its HTML templates (they load Bootstrap and vis-network from CDNs even in
+`in_line` mode): the page is the project's own template with the pinned vis-network from `web/node_modules`.
+Tooltips are plain text; the page turns them into DOM text nodes, never HTML. Imports pyvis and
+`graph.network*`; nothing of `api`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from pyvis.network import Network
+
+from graph.network import STATUSES, TYPE_STYLE
+from graph.network_views import View, payload
+
+#: How each status is drawn: solid facts, dashed implications, dotted and coloured inferences and ambiguities.
+EDGE_STYLE: dict[str, dict[str, Any]] = {
+    "stated": {"dashes": False, "color": "#4a5560", "width": 1.6},
+    "implied": {"dashes": [8, 5], "color": "#4a6f9a", "width": 1.4},
+    "inferred": {"dashes": [2, 5], "color": "#d55e00", "width": 1.6},
+    "ambiguous": {"dashes": [2, 5], "color": "#8e44ad", "width": 1.6},
+    "modelled": {"dashes": False, "color": "#b9c2cc", "width": 1.0},
+    "asserted": {"dashes": False, "color": "#7f8c8d", "width": 1.2},
+    "evidence": {"dashes": [1, 4], "color": "#c4c4c4", "width": 0.8},
+}
+STATUS_TEXT = {"stated": "stated by the source", "implied": "implied by the wording", "inferred":
+               "inferred (not in the source)", "ambiguous": "ambiguous in the source", "modelled":
+               "vocabulary hierarchy", "asserted": "plain triple (no claim)", "evidence": "evidence span"}
+SHAPES = {"Center": "star", "Equipment": "square", "Approach": "diamond", "Examination": "triangle",
+          "Condition": "dot", "Evidence": "box", "Figure": "box", "Statement": "box"}
+#: Above this many nodes the layout skips vis-network's slow "improved layout" and draws straight edges.
+LARGE = 150
+
+
+def node_tooltip(data: dict[str, Any]) -> str:
+    """Plain text shown on hover: labels, type, synonyms, the first evidence quote with its offsets."""
+    lines = [data["label"]]
+    if data["labels"].get("zh"):
+        lines.append(data["labels"]["zh"])
+    lines.append(TYPE_STYLE[data["type"]][0] + (" · codes " + ", ".join(data["codes"]) if data.get("codes") else ""))
+    if data.get("synonyms"):
+        lines.append("Also: " + ", ".join(data["synonyms"][:6]))
+    if data.get("value"):
+        lines.append(f"Value: {data['value']} ({data.get('status', 'stated')})")
+    for span in data.get("evidence", [])[:2]:
+        lines.append(f"Source: “{span['quote']}” [{span['start']}–{span['end']}]")
+    return "\n".join(lines)
+
+
+def edge_tooltip(data: dict[str, Any], source: str, target: str) -> str:
+    """Plain text: the relation in words, its status, the evidence quote and the curators' note."""
+    lines = [f"{source} —{data['label']}→ {target}", f"{data['property']} · {STATUS_TEXT[data['status']]}"]
+    lines += [f"Source: “{span['quote']}” [{span['start']}–{span['end']}]" for span in data.get("evidence", [])[:2]]
+    if data.get("note"):
+        lines.append(f"Note: {data['note']}")
+    return "\n".join(lines)
+
+
+def options(node_count: int) -> dict[str, Any]:
+    """vis-network options: physics that stabilises in a bounded number of iterations, then the page stops it."""
+    large = node_count > LARGE
+    return {
+        "autoResize": True,
+        "layout": {"improvedLayout": not large, "randomSeed": 7},
+        "physics": {"enabled": True, "solver": "forceAtlas2Based",
+                    "forceAtlas2Based": {"gravitationalConstant": -90, "centralGravity": 0.01, "springLength": 90,
+                                         "springConstant": 0.05, "avoidOverlap": 0.6},
+                    "stabilization": {"enabled": True, "iterations": 250 if large else 800, "updateInterval": 20,
+                                      "fit": True},
+                    "minVelocity": 1.0, "maxVelocity": 60},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": large, "keyboard": False,
+                        "multiselect": False},
+        "nodes": {"font": {"size": 16, "face": "system-ui, sans-serif", "color": "#1d2733"}, "borderWidth": 1},
+        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
+                  "smooth": False if large else {"enabled": True, "type": "continuous", "roundness": 0.3},
+                  "font": {"size": 10, "align": "middle"}, "selectionWidth": 2},
+    }
+
+
+def vis_data(view: View) -> dict[str, Any]:
+    """The vis-network nodes, edges and options of a view, assembled by pyvis."""
+    network = view.network
+    net = Network(directed=True, cdn_resources="local")
+    for node, data in sorted(network.nodes(data=True), key=lambda item: item[0]):
+        label, colour = data["label"], TYPE_STYLE[data["type"]][1]
+        if data["labels"].get("zh"):
+            label = f"{label}\n{data['labels']['zh']}"
+        size = 9 + 3 * math.sqrt(network.degree(node)) + (8 if node == view.focus else 0)
+        net.add_node(node, label=label, shape=SHAPES.get(data["type"], "dot"), color=colour, size=round(size, 1),
+                     title=node_tooltip(data), borderWidth=3 if node == view.focus else 1)
+    for source, target, data in sorted(network.edges(data=True), key=lambda e: (e[0], e[2]["property"], e[1])):
+        style = EDGE_STYLE[data["status"]]
+        net.add_edge(source, target, id=f"{source} {data['property']} {target}", title=edge_tooltip(
+            data, network.nodes[source]["label"], network.nodes[target]["label"]),
+            dashes=style["dashes"], color=style["color"], width=style["width"], status=data["status"])
+    net.options = options(network.number_of_nodes())
+    nodes, edges, _, _, _, options_json = net.get_network_data()
+    for node in nodes:
+        node["type"] = network.nodes[node["id"]]["type"]
+    return {"nodes": nodes, "edges": edges, "options": json.loads(options_json)}
+
+
+def page_data(view: View, *, links: dict[str, str | None]) -> dict[str, Any]:
+    """Everything the page needs in one JSON document: the API answer, the drawing data and the links to use."""
+    return {**payload(view), "vis": vis_data(view), "links": links,
+            "status_styles": {k: {**v, "text": STATUS_TEXT[k]} for k, v in EDGE_STYLE.items()},
+            "status_order": list(STATUSES)}
+
+
+__all__ = ["EDGE_STYLE", "STATUS_TEXT", "edge_tooltip", "node_tooltip", "options", "page_data", "vis_data"]

@@ -1,0 +1,206 @@
+"""Views of the projected network (the whole center, one entity's neighbourhood, a query result, the paths
+between two entities), each capped at a number of nodes, and their JSON shape.
+
+Imports networkx and `graph.network`; nothing of `api`.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph.network import FACT_STATUSES, STATUSES, TYPE_STYLE, find_entity, qname
+from graph.network_analytics import Explanation, explanations
+
+#: Proposed setting `network_max_nodes` (TKG_NETWORK_MAX_NODES): most nodes one view draws. Past it the most
+#: connected (or, around an entity, the nearest) nodes are kept and the page says so.
+DEFAULT_MAX_NODES = 500
+#: Upper bound a caller may raise the cap to with ?max_nodes=.
+HARD_MAX_NODES = 3000
+MAX_DEPTH = 3
+
+
+@dataclass
+class View:
+    """What one page or API answer shows."""
+
+    network: nx.MultiDiGraph
+    title: str
+    total_nodes: int
+    capped: bool = False
+    notes: list[str] = field(default_factory=list)
+    focus: str | None = None
+    paths: list[Explanation] = field(default_factory=list)
+
+    @property
+    def note(self) -> str | None:
+        return " ".join(self.notes) or None
+
+
+def _hubs(network: nx.MultiDiGraph) -> set[str]:
+    return {n for n, t in network.nodes(data="type") if t == "Center"}
+
+
+def _cap(network: nx.MultiDiGraph, order: Iterable[str], max_nodes: int) -> tuple[nx.MultiDiGraph, bool]:
+    """The subgraph induced by the first `max_nodes` nodes of `order` (a copy), and whether anything was left out."""
+    ordered = list(order)
+    kept = ordered[:max_nodes]
+    sub = network.subgraph(kept).copy()
+    sub.graph["side"] = {k: v for k, v in network.graph.get("side", {}).items() if k in sub}
+    return sub, len(ordered) > max_nodes
+
+
+def _by_degree(network: nx.MultiDiGraph, nodes: Iterable[str] | None = None) -> list[str]:
+    chosen = network.nodes if nodes is None else nodes
+    return sorted(chosen, key=lambda n: (-network.degree(n), network.nodes[n]["label"], n))
+
+
+def _densest_first(network: nx.MultiDiGraph) -> list[str]:
+    """Nodes in the order a greedy walk takes them: start at the most connected node, then always take the node
+    with the most relations to those already taken (ties: the more connected). A cut of this order is a connected,
+    dense core, where a cut of the plain degree order would be scattered nodes without their links."""
+    simple = nx.Graph(network)
+    degree = dict(simple.degree())
+    order: list[str] = []
+    taken: set[str] = set()
+    links: dict[str, int] = {}
+    heap: list[tuple[int, int, str]] = []
+    for start in _by_degree(network):
+        if start in taken:
+            continue
+        heapq.heappush(heap, (0, -degree[start], start))
+        while heap:
+            _, _, node = heapq.heappop(heap)
+            if node in taken:
+                continue
+            taken.add(node)
+            order.append(node)
+            for neighbour in simple.neighbors(node):
+                if neighbour not in taken:
+                    links[neighbour] = links.get(neighbour, 0) + 1
+                    heapq.heappush(heap, (-links[neighbour], -degree[neighbour], neighbour))
+    return order
+
+
+def _cap_note(shown: int, total: int, how: str) -> str:
+    return (f"Showing {shown:,} of {total:,} nodes ({how}); the rest are left out so that the page stays responsive. "
+            "Open one entity's neighbourhood or write a CONSTRUCT query to see a smaller part.")
+
+
+def whole(network: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES, title: str = "The whole center") -> View:
+    """Every node, or a connected core of `max_nodes` of them (see `_densest_first`)."""
+    order = _densest_first(network) if network.number_of_nodes() > max_nodes else list(network.nodes)
+    sub, capped = _cap(network, order, max_nodes)
+    view = View(sub, title, network.number_of_nodes(), capped)
+    if capped:
+        view.notes.append(_cap_note(sub.number_of_nodes(), network.number_of_nodes(), "the most connected core"))
+    return view
+
+
+def neighbourhood(network: nx.MultiDiGraph, focus: str, depth: int = 1, *, max_nodes: int = DEFAULT_MAX_NODES,
+                  through_center: bool = False) -> View:
+    """The entity and everything within `depth` relations of it (the API allows 1 to 3), in either direction.
+
+    The center itself is a neighbour like any other, but the walk does not continue through it unless
+    `through_center` (or the focus is the center): it offers nearly everything, so two steps through it would
+    always be the whole graph.
+    """
+    if depth < 1:
+        raise ValueError("depth must be at least 1")
+    find_entity(network, focus)
+    hubs = set() if through_center else _hubs(network) - {focus}
+    distance = {focus: 0}
+    frontier = [focus]
+    for step in range(1, depth + 1):
+        following = []
+        for node in frontier:
+            if node in hubs:
+                continue
+            for neighbour in sorted(set(network.successors(node)) | set(network.predecessors(node))):
+                if neighbour not in distance:
+                    distance[neighbour] = step
+                    following.append(neighbour)
+        frontier = following
+    order = sorted(distance, key=lambda n: (distance[n], -network.degree(n), network.nodes[n]["label"], n))
+    sub, capped = _cap(network, order, max_nodes)
+    label = network.nodes[focus]["label"]
+    view = View(sub, f"{label}: neighbourhood, depth {depth}", len(distance), capped, focus=focus)
+    if capped:
+        view.notes.append(_cap_note(sub.number_of_nodes(), len(distance), "the nearest first"))
+    return view
+
+
+def of_query(result: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES) -> View:
+    """The network of a CONSTRUCT result."""
+    view = whole(result, max_nodes=max_nodes, title="Network of a CONSTRUCT query")
+    if result.number_of_nodes() == 0:
+        view.notes.append("The query's result has no nodes: nothing in the graph matches it (not stated in the source).")
+    return view
+
+
+def between(network: nx.MultiDiGraph, source: str, target: str, *, max_paths: int = 20,
+            through_center: bool = False, max_nodes: int = DEFAULT_MAX_NODES) -> View:
+    """The shortest explanations between two entities, as a network of the nodes and edges on those paths.
+
+    Every relation of `network` may take part: pass a network without inferred relations for facts only.
+    """
+    found = explanations(network, source, target, max_paths=max_paths, through_center=through_center, facts_only=False)
+    edges = {(step.source, step.target, step.property) for path in found for step in path.steps}
+    nodes = {source, target} | {n for s, t, _ in edges for n in (s, t)}
+    sub = nx.MultiDiGraph()
+    sub.add_nodes_from((n, network.nodes[n]) for n in nodes)
+    sub.add_edges_from((s, t, k, network.edges[s, t, k]) for s, t, k in edges)
+    sub.graph["side"] = {k: v for k, v in network.graph.get("side", {}).items() if k in sub}
+    capped_sub, capped = _cap(sub, _by_degree(sub), max_nodes)
+    names = (network.nodes[source]["label"], network.nodes[target]["label"])
+    view = View(capped_sub, f"From {names[0]} to {names[1]}", sub.number_of_nodes(), capped, focus=source, paths=found)
+    if not found:
+        view.notes.append(f"No chain of relations connects {names[0]} and {names[1]} in this graph (with these options).")
+    elif found[0].through_center and not through_center:
+        view.notes.append("The only connections run through the center itself.")
+    if capped:
+        view.notes.append(_cap_note(capped_sub.number_of_nodes(), sub.number_of_nodes(), "the most connected"))
+    return view
+
+
+def type_counts(network: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """The legend: each display type present, with its label, colour and node count, in legend order."""
+    counts: dict[str, int] = {}
+    for _, kind in network.nodes(data="type"):
+        counts[kind] = counts.get(kind, 0) + 1
+    return [{"type": key, "label": label, "colour": colour, "count": counts[key]}
+            for key, (label, colour) in TYPE_STYLE.items() if key in counts]
+
+
+def payload(view: View) -> dict[str, Any]:
+    """The JSON shape of `/api/graph…`: nodes, edges, whether the cap applied, and a note when there is one."""
+    network = view.network
+    nodes = []
+    for node, data in sorted(network.nodes(data=True), key=lambda item: item[0]):
+        nodes.append({"id": node, "label": data["label"], "labels": data["labels"], "type": data["type"],
+                      "type_label": TYPE_STYLE[data["type"]][0], "qname": qname(node),
+                      **{k: v for k, v in data.items() if k not in ("label", "labels", "type", "iri") and v not in (None, [])},
+                      "degree": network.degree(node)})
+    edges = [{"source": s, "target": t, "property": d["property"], "status": d["status"], "label": d["label"],
+              **{k: v for k, v in d.items() if k in ("evidence", "note", "claim") and v not in (None, [])}}
+             for s, t, d in sorted(network.edges(data=True), key=lambda e: (e[0], e[2]["property"], e[1]))]
+    answer: dict[str, Any] = {"title": view.title, "nodes": nodes, "edges": edges, "capped": view.capped,
+                              "total_nodes": view.total_nodes, "types": type_counts(network),
+                              "statuses": [s for s in STATUSES if any(e["status"] == s for e in edges)],
+                              "facts_only": all(e["status"] in FACT_STATUSES | {"evidence"} for e in edges),
+                              "side": network.graph.get("side", {})}
+    if view.focus:
+        answer["focus"] = view.focus
+    if view.paths:
+        answer["paths"] = [path.as_dict() for path in view.paths]
+    if view.note:
+        answer["note"] = view.note
+    return answer
+
+
+__all__ = ["DEFAULT_MAX_NODES", "HARD_MAX_NODES", "MAX_DEPTH", "View", "between", "neighbourhood", "of_query",
+           "payload", "type_counts", "whole"]
