@@ -21,7 +21,8 @@ from queries.catalog import load_catalog
 STATIC = Path(__file__).parent / "static"
 VENDOR = Path(__file__).parents[1] / "web" / "node_modules"
 VENDOR_MOUNTS = {"yasgui": VENDOR / "@zazuko" / "yasgui" / "build",
-                 "vis-network": VENDOR / "vis-network" / "standalone" / "umd"}
+                 "vis-network": VENDOR / "vis-network" / "standalone" / "umd",
+                 "swagger-ui": VENDOR / "swagger-ui-dist"}
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -37,7 +38,10 @@ def create_app(settings: Settings) -> FastAPI:
         yield
         store.close()
 
-    app = FastAPI(title="Thoracic Tumor Center knowledge graph", version="0.1.0", lifespan=lifespan)
+    # FastAPI's own /docs and /redoc pull Swagger UI and ReDoc from a CDN and run an inline script our CSP
+    # forbids: the API documentation page is served by pages.router from the pinned swagger-ui-dist instead.
+    app = FastAPI(title="Thoracic Tumor Center knowledge graph", version="0.1.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
     app.state.settings, app.state.catalog = settings, query_catalog
     errors.install(app)
     if settings.cors_origins:

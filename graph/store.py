@@ -126,7 +126,7 @@ class OxigraphStore(Store):
     Example:
         >>> store = OxigraphStore()
         >>> store.replace(b'<urn:a> <urn:b> "c" .\\n', content_sha256="x")
-        >>> store.select("SELECT ?o WHERE { ?s ?p ?o }", bindings={"s": URIRef("urn:a")})[0]["o"]
+        >>> store.select("SELECT ?s ?o WHERE { ?s ?p ?o }", bindings={"s": URIRef("urn:a")})[0]["o"]
         rdflib.term.Literal('c')
     """
 

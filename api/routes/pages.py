@@ -20,6 +20,12 @@ def home(request: Request) -> HTMLResponse:
                                sha=manifest["content_sha256"]))
 
 
+@router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+def api_docs() -> HTMLResponse:
+    """The API documentation (Swagger UI from the pinned npm package, nothing from a CDN)."""
+    return HTMLResponse(render("apidocs.html", title="API documentation"))
+
+
 @router.get("/api/prefixes", operation_id="prefixes", tags=["vocabulary"])
 def prefixes() -> dict[str, str]:
     """The prefixes the graph and its queries use."""

@@ -1,0 +1,13 @@
+// Swagger UI over this service's own OpenAPI document, from the pinned swagger-ui-dist package.
+// validatorUrl null: Swagger UI would otherwise send the document to validator.swagger.io.
+window.addEventListener("DOMContentLoaded", function () {
+  window.ui = SwaggerUIBundle({
+    url: "/openapi.json",
+    dom_id: "#swagger-ui",
+    validatorUrl: null,
+    deepLinking: true,
+    tryItOutEnabled: true,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: "BaseLayout",
+  });
+});
