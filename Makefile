@@ -17,6 +17,18 @@ $(STAMP): pyproject.toml
 web/node_modules/.package-lock.json: web/package-lock.json web/package.json
 	npm ci --prefix web --no-audit --no-fund
 
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+# The product, oxigraph serve and rdflib-endpoint under wrk (Debian package `wrk`).
+# BENCH_ARGS="--graphs center --duration 2" for a quick look.
+bench: $(BENCH_STAMP) web/node_modules/.package-lock.json
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk" >&2; exit 1; }
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
 run: setup
 	$(BIN)/thoracic-kg build
 	$(BIN)/thoracic-kg serve

@@ -1,0 +1,1 @@
+"""Benchmarks of the query service against `oxigraph serve` and rdflib-endpoint (`python -m benchmarks.run`)."""
