@@ -91,3 +91,8 @@ def create_app(settings: Settings) -> FastAPI:
             app.mount(f"/static/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application with settings from TKG_* variables: the factory each HTTP process of `serve` calls."""
+    return create_app(Settings())

@@ -137,7 +137,16 @@ def serve(
     from api.app import create_app
 
     settings = Settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+    host, port = host or settings.host, port or settings.port
+    if settings.http_workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+        return
+    # Several HTTP processes: build and load the store once here, so they do not race to do it.
+    if settings.graph_file is None:
+        ntriples, manifest = cached_build(settings.build_dir)
+        if settings.store != "memory":
+            prepared_store(settings, ntriples=ntriples, content_sha256=manifest["content_sha256"]).close()
+    uvicorn.run("api.app:app_from_environment", factory=True, workers=settings.http_workers, host=host, port=port,
                 log_level="info", access_log=False)
 
 

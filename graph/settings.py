@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     max_rows: int = Field(100_000, gt=0, description="Most result rows (or triples) one answer may carry.")
     max_response_bytes: int = Field(64 * 1024 * 1024, gt=0, description="Largest serialised answer, in bytes.")
 
+    http_workers: int = Field(2, ge=1, le=32, description="HTTP server processes (each with its own query workers).")
     host: str = Field("127.0.0.1", description="Interface `serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `serve` listens on.")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS (never with credentials).")

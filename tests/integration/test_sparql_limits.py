@@ -28,7 +28,8 @@ JSON = {"Accept": "application/sparql-results+json"}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with product_server(tmp_path_factory.mktemp("build"), query_timeout=str(DEADLINE), workers="2", max_rows="200",
+    with product_server(tmp_path_factory.mktemp("build"), query_timeout=str(DEADLINE), workers="2", http_workers="1",
+                        max_rows="200",
                         max_response_bytes="60000") as base:
         yield base
 
