@@ -94,7 +94,8 @@ def markdown(run: dict) -> str:
     s = run["settings"]
     lines = [f"# Benchmark: {run['started']}", "",
              f"wrk {s['threads']} threads, {s['connections']} connections, {s['duration_s']:g} s per query and server; "
-             f"the product with `TKG_QUERY_TIMEOUT={s['query_timeout_s']:g}` and `TKG_WORKERS={s['workers']}`. "
+             f"the product with `TKG_QUERY_TIMEOUT={s['query_timeout_s']:g}`, `TKG_HTTP_WORKERS={s.get('http_workers', 1)}` "
+             f"and `TKG_WORKERS={s['workers']}`. "
              f"Machine: {run['machine']['cpus']} CPUs, load average {run['machine']['loadavg_start'][0]:.2f} at "
              f"the start and {run['machine']['loadavg_end'][0]:.2f} at the end. {run['machine']['note']}", "",
              "Cells: requests per second (p50 / p95 latency in ms). Every server gets the same SPARQL text (a catalog "

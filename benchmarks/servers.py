@@ -91,11 +91,12 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def product(graph: Path, logs: Path, *, query_timeout: float, workers: int, startup: float = 600) -> Iterator[Server]:
+def product(graph: Path, logs: Path, *, query_timeout: float, workers: int, http_workers: int,
+            startup: float = 600) -> Iterator[Server]:
     """The product serving `graph` as it is, with the query deadline and the worker processes set."""
     port, started = free_port(), time.monotonic()
     env = {**os.environ, "TKG_GRAPH_FILE": str(graph.resolve()), "TKG_QUERY_TIMEOUT": str(query_timeout),
-           "TKG_WORKERS": str(workers)}
+           "TKG_WORKERS": str(workers), "TKG_HTTP_WORKERS": str(http_workers)}
     env.pop("TKG_STORE", None)
     with _process([sys.executable, "-m", "api", "serve", "--port", str(port)], logs / f"{PRODUCT}.log", env) as process:
         base = f"http://127.0.0.1:{port}"
@@ -159,17 +160,28 @@ class Fleet:
         self.close()
 
 
-def _cpu_ticks(pid: int) -> int:
-    """CPU ticks used so far by `pid` and its direct children (the product's workers)."""
-    total = 0
+def _processes() -> dict[int, tuple[int, int]]:
+    """Every process: pid → (parent pid, CPU ticks used so far), read from /proc."""
+    table: dict[int, tuple[int, int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if stat.parent.name == str(pid) or fields[1] == str(pid):
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total
+        table[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, utime + stime
+    return table
+
+
+def _descendants(pid: int, table: dict[int, tuple[int, int]]) -> list[int]:
+    """The processes `pid` started, and theirs (the product's HTTP processes and their query workers)."""
+    children = [child for child, (parent, _) in table.items() if parent == pid]
+    return children + [grand for child in children for grand in _descendants(child, table)]
+
+
+def _cpu_ticks(pid: int) -> int:
+    """CPU ticks used so far by `pid` and every process below it."""
+    table = _processes()
+    return sum(table[p][1] for p in [pid, *_descendants(pid, table)] if p in table)
 
 
 def wait_quiet(pid: int, *, window: float = 0.5, longest: float = 60.0) -> bool:
@@ -187,12 +199,5 @@ def wait_quiet(pid: int, *, window: float = 0.5, longest: float = 60.0) -> bool:
 
 
 def child_count(pid: int) -> int:
-    """How many processes `pid` started (the product's query workers), read from /proc."""
-    count = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        count += fields[1] == str(pid)
-    return count
+    """How many processes `pid` started, directly or not (HTTP processes, query workers), read from /proc."""
+    return len(_descendants(pid, _processes()))
