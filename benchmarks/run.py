@@ -33,8 +33,8 @@ from benchmarks.workload import SOLUTIONS_MEDIA, Workload, workloads
 from graph.build import cached_build
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTE = ("Shared machine: other people's tests ran at the same time, and wrk and the servers share its cores, "
-        "so absolute figures are noisy; the ratios, measured back to back in one run, are what to read.")
+NOTE = ("wrk and the three servers share the machine's two cores (and whatever else runs on it), so absolute "
+        "figures are noisy; the ratios, measured back to back in one run, are what to read.")
 
 
 def _count(body: bytes, workload: Workload) -> int:
