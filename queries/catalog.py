@@ -216,7 +216,7 @@ def _check_sparql(text: str, params: tuple[Param, ...]) -> None:
         if not re.search(rf"[?$]{param.name}\b", where):
             raise CatalogError(f"parameter {param.name!r} is not used in the query's WHERE clause")
         if select and Variable(param.name) not in projected:
-            raise CatalogError(f"parameter ?{param.name} must be in the SELECT clause to be bound at run time")
+            raise CatalogError(f"parameter ?{param.name} must be in the SELECT clause: every answer echoes its parameters")
 
 
 __all__ = ["MAX_IRI", "MAX_STRING", "PARAM_TYPES", "QUERIES_DIR", "CatalogError", "InvalidParameter", "NamedQuery",
