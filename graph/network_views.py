@@ -16,7 +16,7 @@ import networkx as nx
 from graph.network import FACT_STATUSES, STATUSES, TYPE_STYLE, find_entity, qname
 from graph.network_analytics import Explanation, explanations
 
-#: Proposed setting `network_max_nodes` (TKG_NETWORK_MAX_NODES): most nodes one view draws. Past it the most
+#: Most nodes one view draws by default (the service reads TKG_NETWORK_MAX_NODES). Past it the most
 #: connected (or, around an entity, the nearest) nodes are kept and the page says so.
 DEFAULT_MAX_NODES = 500
 #: Upper bound a caller may raise the cap to with ?max_nodes=.

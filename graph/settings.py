@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     max_rows: int = Field(100_000, gt=0, description="Most result rows (or triples) one answer may carry.")
     max_response_bytes: int = Field(64 * 1024 * 1024, gt=0, description="Largest serialised answer, in bytes.")
 
+    network_max_nodes: int = Field(500, ge=1, le=3000, description="Most nodes one network view draws; past it a "
+                                   "connected core is kept and the page says so.")
     http_workers: int = Field(2, ge=1, le=32, description="HTTP server processes (each with its own query workers).")
     host: str = Field("127.0.0.1", description="Interface `serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `serve` listens on.")

@@ -22,7 +22,6 @@ from graph.network_analytics import report
 from graph.network_export import FORMATS, ExportFormat, export
 from graph.network_render import page_data
 from graph.network_views import (
-    DEFAULT_MAX_NODES,
     HARD_MAX_NODES,
     MAX_DEPTH,
     View,
@@ -61,8 +60,13 @@ def _flags(
 
 
 FlagsDep = Annotated[ProjectionOptions, Depends(_flags)]
-MaxNodes = Annotated[int, Query(ge=1, le=HARD_MAX_NODES, description="Most nodes drawn (proposed setting "
-                                                                      "TKG_NETWORK_MAX_NODES).")]
+def _node_cap(settings: SettingsDep, max_nodes: Annotated[int | None, Query(
+        ge=1, le=HARD_MAX_NODES, description="Most nodes drawn (default TKG_NETWORK_MAX_NODES, 500).")] = None) -> int:
+    return max_nodes or settings.network_max_nodes
+
+
+#: The node cap of a view: `?max_nodes=` if given, else the setting.
+NodeCap = Annotated[int, Depends(_node_cap)]
 EntityId = Annotated[str, Query(description="The entity: an IRI or a prefixed name such as ttc:Mediastinoscope.")]
 Depth = Annotated[int, Query(ge=1, le=MAX_DEPTH, description="How many relations away from the entity (1 to 3).")]
 ThroughCenter = Annotated[bool, Query(description="Walk on through the center, which links to nearly everything.")]
@@ -143,16 +147,15 @@ def _page(view: View, options: ProjectionOptions, **kwargs: Any) -> HTMLResponse
 
 
 @router.get("/api/graph", operation_id="network_center")
-def api_center(store: StoreDep, options: FlagsDep, max_nodes: MaxNodes = DEFAULT_MAX_NODES,
+def api_center(max_nodes: NodeCap, store: StoreDep, options: FlagsDep,
                vis: bool = False) -> JSONResponse:
     """The whole center as a network: nodes, edges (property and claim status), `capped` and a `note`."""
     return _json(whole(center_network(store, options), max_nodes=max_nodes), vis, options)
 
 
 @router.get("/api/graph/entity", operation_id="network_entity", response_model=None)
-def api_entity(store: StoreDep, options: FlagsDep, id: EntityId, depth: Depth = 1,
-               max_nodes: MaxNodes = DEFAULT_MAX_NODES, through_center: ThroughCenter = False,
-               vis: bool = False) -> Response:
+def api_entity(max_nodes: NodeCap, store: StoreDep, options: FlagsDep, id: EntityId, depth: Depth = 1,
+               through_center: ThroughCenter = False, vis: bool = False) -> Response:
     """One entity's neighbourhood to depth 1, 2 or 3."""
     try:
         return _json(entity_view(store, options, id, depth, max_nodes, through_center), vis, options)
@@ -161,10 +164,9 @@ def api_entity(store: StoreDep, options: FlagsDep, id: EntityId, depth: Depth = 
 
 
 @router.api_route("/api/graph/query", methods=["GET", "POST"], operation_id="network_query", response_model=None)
-def api_query(store: StoreDep, settings: SettingsDep, options: FlagsDep,
+def api_query(max_nodes: NodeCap, store: StoreDep, settings: SettingsDep, options: FlagsDep,
               query: Annotated[str, Query(description="A CONSTRUCT or DESCRIBE query.")] = "",
-              form_query: Annotated[str | None, Form(alias="query")] = None,
-              max_nodes: MaxNodes = DEFAULT_MAX_NODES, vis: bool = False) -> Response:
+              form_query: Annotated[str | None, Form(alias="query")] = None, vis: bool = False) -> Response:
     """The network of a CONSTRUCT query's result (GET ?query= or a POST form)."""
     try:
         return _json(query_view(store, settings, form_query or query, options, max_nodes), vis, options)
@@ -173,8 +175,8 @@ def api_query(store: StoreDep, settings: SettingsDep, options: FlagsDep,
 
 
 @router.get("/api/graph/paths", operation_id="network_paths", response_model=None)
-def api_paths(store: StoreDep, source: EntityId, target: EntityId, inferred: bool = False,
-              through_center: ThroughCenter = False, max_nodes: MaxNodes = DEFAULT_MAX_NODES) -> Response:
+def api_paths(max_nodes: NodeCap, store: StoreDep, source: EntityId, target: EntityId, inferred: bool = False,
+              through_center: ThroughCenter = False) -> Response:
     """The shortest explanations between two entities (facts only unless `inferred`), and their network."""
     options = ProjectionOptions(inferred=inferred)
     try:
@@ -200,14 +202,14 @@ def api_export(store: StoreDep, options: FlagsDep,
 
 
 @router.get("/graph", response_class=HTMLResponse, include_in_schema=False)
-def page_center(store: StoreDep, options: FlagsDep, max_nodes: MaxNodes = DEFAULT_MAX_NODES) -> HTMLResponse:
+def page_center(max_nodes: NodeCap, store: StoreDep, options: FlagsDep) -> HTMLResponse:
     """The whole center, drawn."""
     return _page(whole(center_network(store, options), max_nodes=max_nodes), options)
 
 
 @router.get("/graph/entity", include_in_schema=False, response_model=None)
-def page_entity(store: StoreDep, options: FlagsDep, id: EntityId, depth: Depth = 1,
-                max_nodes: MaxNodes = DEFAULT_MAX_NODES, through_center: ThroughCenter = False) -> Response:
+def page_entity(max_nodes: NodeCap, store: StoreDep, options: FlagsDep, id: EntityId, depth: Depth = 1,
+                through_center: ThroughCenter = False) -> Response:
     """One entity's neighbourhood, drawn."""
     try:
         return _page(entity_view(store, options, id, depth, max_nodes, through_center), options, mode="entity")
@@ -216,9 +218,8 @@ def page_entity(store: StoreDep, options: FlagsDep, id: EntityId, depth: Depth =
 
 
 @router.api_route("/graph/query", methods=["GET", "POST"], include_in_schema=False, response_model=None)
-def page_query(store: StoreDep, settings: SettingsDep, options: FlagsDep, query: str = "",
-               form_query: Annotated[str | None, Form(alias="query")] = None,
-               max_nodes: MaxNodes = DEFAULT_MAX_NODES) -> Response:
+def page_query(max_nodes: NodeCap, store: StoreDep, settings: SettingsDep, options: FlagsDep, query: str = "",
+               form_query: Annotated[str | None, Form(alias="query")] = None) -> Response:
     """A CONSTRUCT query's result, drawn; without a query, the form."""
     text = form_query or query
     if not text.strip():
@@ -231,8 +232,8 @@ def page_query(store: StoreDep, settings: SettingsDep, options: FlagsDep, query:
 
 
 @router.get("/graph/paths", include_in_schema=False, response_model=None)
-def page_paths(store: StoreDep, source: EntityId, target: EntityId, inferred: bool = False,
-               through_center: ThroughCenter = False, max_nodes: MaxNodes = DEFAULT_MAX_NODES) -> Response:
+def page_paths(max_nodes: NodeCap, store: StoreDep, source: EntityId, target: EntityId, inferred: bool = False,
+               through_center: ThroughCenter = False) -> Response:
     """The shortest explanations between two entities, drawn and listed."""
     options = ProjectionOptions(inferred=inferred)
     try:
