@@ -9,7 +9,17 @@ from __future__ import annotations
 import re
 
 _NOISE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\s]*>|#[^\n]*')
-_WORD = re.compile(r"(?<![?$:\w])([A-Za-z]+)\b(?!:)")
+#: SPARQL's tokens, so that a keyword is found exactly where the engine finds one: `10SERVICE` is the number
+#: 10 followed by SERVICE (a word-boundary test would miss it), while `?service`, `ex:SERVICE`, `_:service`
+#: and `@en` are names, not keywords. The alternatives are tried in order; the last one is a bare word.
+_TOKEN = re.compile(r"""
+      [?$][\w\u00B7\u0300-\u036F\u203F\u2040]+                  # variable
+    | _:[\w.\-\u00B7\u0300-\u036F\u203F\u2040]*                   # blank node label
+    | (?:[^\W\d][\w.\-]*)?:(?:[\w.\-%]|\\.)*                   # prefixed name (prefix may be empty)
+    | @[A-Za-z]+(?:-[A-Za-z0-9]+)*                                # language tag
+    | (?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?                         # number
+    | ([^\W\d]\w*)                                               # a word: keyword, function name or `a`
+""", re.VERBOSE)
 _BRACKETS = re.compile(r"[{}()\[\]]")
 _UPDATE = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 _REMOTE = {"SERVICE": "SERVICE would query another server", "FROM": "FROM would load a graph from elsewhere"}
@@ -27,10 +37,12 @@ def keywords(sparql: str) -> set[str]:
     """The upper-cased keywords of a query, outside comments, strings and IRIs.
 
     Example:
-        >>> sorted(keywords('SELECT ?insert WHERE { ?s ?p "DROP ALL" } # DELETE'))
+        >>> sorted(keywords('SELECT ?insert WHERE { ?s ex:load "DROP ALL" } # DELETE'))
         ['SELECT', 'WHERE']
+        >>> sorted(keywords('ASK { ?s ?p 10SERVICE <http://x/> { } }'))
+        ['ASK', 'SERVICE']
     """
-    return {word.upper() for word in _WORD.findall(_NOISE.sub(" ", sparql))}
+    return {word.upper() for word in _TOKEN.findall(_NOISE.sub(" ", sparql)) if word}
 
 
 def where_body_start(sparql: str) -> int:

@@ -134,7 +134,7 @@ class OxigraphStore(Store):
     """
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False, limits: Limits = Limits()) -> None:
-        self.path, self.limits = path, limits
+        self.path, self.limits, self.read_only = path, limits, read_only
         try:
             if path is None:
                 self._store = ox.Store()
@@ -148,10 +148,10 @@ class OxigraphStore(Store):
     def _run(self, sparql: str, bindings: Bindings | None, dataset: Dataset | None = None):  # type: ignore[no-untyped-def]
         text = _with_values(sparql, bindings) if bindings else sparql
         graphs: dict = {}
-        if dataset is not None and dataset.default:
+        if dataset is not None:  # named graphs alone leave the default graph empty (SPARQL 1.1 Protocol, 2.1.4)
             graphs["default_graph"] = [ox.NamedNode(iri) for iri in dataset.default]
-        if dataset is not None and dataset.named:
-            graphs["named_graphs"] = [ox.NamedNode(iri) for iri in dataset.named]
+            if dataset.named:
+                graphs["named_graphs"] = [ox.NamedNode(iri) for iri in dataset.named]
         try:
             return self._store.query(text, **graphs)
         except SyntaxError as exc:
@@ -217,7 +217,7 @@ class OxigraphStore(Store):
         return len(self._store)
 
     def close(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._store.flush()
         del self._store
 
@@ -388,6 +388,20 @@ def worker_store(settings: Settings, graph_path: Path | None, *, content_sha256:
     raise StoreUnavailable(f"no query worker store for store={settings.store} without a graph file")
 
 
+def disk_store_holds(settings: Settings, content_sha256: str) -> bool:
+    """Whether the on-disk store already holds this build, read without taking its write lock (another
+    process of the same service may hold it, or be reading it)."""
+    assert settings.store_path is not None
+    try:
+        reader = OxigraphStore(settings.store_path, read_only=True)
+    except StoreUnavailable:
+        return False
+    try:
+        return reader.content_sha256() == content_sha256
+    finally:
+        reader.close()
+
+
 def prepared_store(settings: Settings, *, ntriples: bytes, content_sha256: str) -> Store:
     """Open the configured store and make sure it holds this build; an up-to-date store is not reloaded."""
     store = open_store(settings)
@@ -402,5 +416,5 @@ def prepared_store(settings: Settings, *, ntriples: bytes, content_sha256: str) 
 
 
 __all__ = ["Answer", "Dataset", "Limits", "OxigraphStore", "QuerySyntaxError", "QueryTimeout", "RemoteStore",
-           "ResultTooLarge", "Store", "StoreUnavailable", "load_disk_store", "open_store", "prepared_store",
-           "worker_store"]
+           "ResultTooLarge", "Store", "StoreUnavailable", "disk_store_holds", "load_disk_store", "open_store",
+           "prepared_store", "worker_store"]

@@ -35,6 +35,7 @@ from graph.store import (
     ResultKind,
     Store,
     StoreUnavailable,
+    disk_store_holds,
     prepared_store,
     worker_store,
 )
@@ -42,6 +43,7 @@ from graph.store import (
 log = logging.getLogger("thoracic_kg.workers")
 _CONTEXT = multiprocessing.get_context("spawn")  # fork() of a threaded server process is unsafe
 _START_SECONDS = 300.0  # loading a large graph into a fresh worker may take a while
+_LEAST_SECONDS = 0.05  # a request that gets a worker with less time left than this is not sent to it
 
 
 class EngineFailure(RuntimeError):
@@ -116,6 +118,8 @@ class WorkerPool(Store):
         self._closed = False
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._ready = size  # workers that hold the graph (idle or busy); the others are being replaced
+        self._broken = False  # the last attempt to start a replacement failed
         starting = [self._spawn() for _ in range(size)]
         try:
             for worker in starting:
@@ -128,8 +132,10 @@ class WorkerPool(Store):
             self._idle.put(worker)
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self.spec)
         with self._lock:
+            if self._closed:
+                raise StoreUnavailable("the query pool is closed")
+            worker = _Worker(self.spec)
             self._workers.add(worker)
         return worker
 
@@ -139,17 +145,23 @@ class WorkerPool(Store):
             self._workers.discard(worker)
 
     def _call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
+        if self._ready == 0 and self._broken:
+            raise StoreUnavailable("no query worker is running: starting them failed (see the server log)")
         deadline = time.monotonic() + self.timeout
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
             raise QueryTimeout(f"every query worker stayed busy for the whole {self.timeout:g} s deadline; "
                                "try again shortly") from None
+        if deadline - time.monotonic() < _LEAST_SECONDS:  # no time left to run it: the worker stays healthy
+            self._idle.put(worker)
+            raise QueryTimeout(f"every query worker stayed busy for the whole {self.timeout:g} s deadline; "
+                               "try again shortly")
         try:
             worker.conn.send((operation, args, kwargs))
             finished = worker.conn.poll(max(0.0, deadline - time.monotonic()))
             status, payload = worker.conn.recv() if finished else ("late", None)
-        except (EOFError, OSError):
+        except Exception:  # noqa: BLE001 - a broken pipe or a garbled message: that worker cannot be trusted
             status, payload = "died", None
         if status == "late":
             self._replace(worker)
@@ -168,21 +180,34 @@ class WorkerPool(Store):
         return payload
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill `worker` now; start its successor in the background so this request returns at once."""
+        """Kill `worker` now; start its successor in the background so this request returns at once. A failed
+        start is retried with growing pauses for as long as the pool lives; while no worker runs and the last
+        start failed, requests get a 503 at once instead of waiting out their deadline."""
         worker.process.kill()
+        with self._lock:
+            self._ready -= 1
 
         def restart() -> None:
             self._retire(worker)
-            for attempt in range(3):
-                if self._closed:
-                    return
-                fresh = self._spawn()
+            pause = 1.0
+            while not self._closed:
+                fresh: _Worker | None = None
                 try:
+                    fresh = self._spawn()
                     fresh.wait_ready()
-                except StoreUnavailable as exc:
-                    self._retire(fresh)
-                    log.error("replacing a query worker failed (attempt %d): %s", attempt + 1, exc)
+                except Exception as exc:  # noqa: BLE001 - any failure to start is logged and retried
+                    if fresh is not None:
+                        self._retire(fresh)
+                    if self._closed:
+                        return
+                    self._broken = True
+                    log.error("starting a replacement query worker failed; retrying in %g s: %s", pause, exc)
+                    time.sleep(pause)
+                    pause = min(pause * 2, 60.0)
                     continue
+                with self._lock:
+                    self._ready += 1
+                    self._broken = False
                 self._idle.put(fresh)
                 return
 
@@ -215,7 +240,7 @@ def serving_store(settings: Settings, *, ntriples: bytes, graph_path: Path, cont
     limits = Limits(max_rows=settings.max_rows, max_bytes=settings.max_response_bytes)
     if settings.store == "remote":
         return prepared_store(settings, ntriples=ntriples, content_sha256=content_sha256)
-    if settings.store == "disk":
+    if settings.store == "disk" and not disk_store_holds(settings, content_sha256):
         prepared_store(settings, ntriples=ntriples, content_sha256=content_sha256).close()
     spec = WorkerSpec(settings, graph_path if settings.store == "memory" else None, content_sha256, limits)
     return WorkerPool(spec, size=settings.workers, timeout=settings.query_timeout)

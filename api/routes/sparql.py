@@ -109,7 +109,10 @@ async def sparql_post(
             raise QueryRefused("the query is in the body; do not send query= or update= in the URL as well")
         sparql = text
     elif media == "application/x-www-form-urlencoded":
-        form = parse_qsl(text, keep_blank_values=True)
+        try:
+            form = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+        except UnicodeDecodeError:
+            raise QueryRefused("the form's percent-encoded bytes are not valid UTF-8") from None
         pairs += form
         names = [k for k, _ in pairs]
         if "update" in names:

@@ -113,7 +113,10 @@ def test_the_response_size_cap_is_reported(server: str) -> None:
     assert answer.status_code == 422 and "response cap" in answer.text
 
 
-def test_service_never_reaches_the_listener_it_names(server: str) -> None:
+@pytest.mark.parametrize("spelling", ["SERVICE", "service", "?s ?p 10SERVICE", "?s ?p 1.5e0SERVICE",
+                                      "?s <urn:p> ?o FILTER(?o > 1)SERVICE"])
+def test_service_never_reaches_the_listener_it_names(server: str, spelling: str) -> None:
+    """However SERVICE is glued to the token before it (`10SERVICE` is the number 10, then SERVICE)."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
@@ -132,7 +135,7 @@ def test_service_never_reaches_the_listener_it_names(server: str) -> None:
     watcher = threading.Thread(target=accept)
     watcher.start()
     answer = httpx.get(server + "/sparql", params={
-        "query": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"})
+        "query": f"SELECT * WHERE {{ ?x ?y ?z . {spelling} <http://127.0.0.1:{port}/sparql> {{ ?a ?b ?c }} }}"})
     watcher.join()
     listener.close()
     assert answer.status_code == 400 and "SERVICE" in answer.text
@@ -158,9 +161,12 @@ def test_refusals(server: str, request_kwargs: dict, status: int, words: str) ->
     assert "Traceback" not in answer.text and "/work" not in answer.text
 
 
-def test_invalid_utf8_in_the_url_is_a_400(server: str) -> None:
+def test_invalid_utf8_in_the_url_or_the_form_is_a_400(server: str) -> None:
     answer = httpx.get(server + "/sparql?query=SELECT%20%FF%FE")
     assert answer.status_code == 400 and "UTF-8" in answer.text
+    form = httpx.post(server + "/sparql", content=b"query=SELECT%20%FF%FE",
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert form.status_code == 400 and "UTF-8" in form.text
 
 
 def test_dataset_parameters_choose_the_graphs(server: str) -> None:
@@ -171,6 +177,12 @@ def test_dataset_parameters_choose_the_graphs(server: str) -> None:
     named = httpx.post(server + "/sparql", data={"query": "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
                                                   "named-graph-uri": "urn:nothing-here"}, headers=JSON)
     assert named.json()["results"]["bindings"] == []
+    only_named = {"named-graph-uri": "urn:ttc-kg:build"}  # named graphs alone: the default graph is empty
+    assert httpx.get(server + "/sparql", params={"query": everything, **only_named},
+                     headers=JSON).json()["results"]["bindings"] == []
+    graphs = httpx.get(server + "/sparql", params={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                                   **only_named}, headers=JSON)
+    assert [row["g"]["value"] for row in graphs.json()["results"]["bindings"]] == ["urn:ttc-kg:build"]
 
 
 @pytest.mark.parametrize("param", ["format", "output", "results"])
@@ -200,3 +212,11 @@ def test_a_query_that_crashes_the_engine_is_contained(tmp_path: Path) -> None:
         assert answer.status_code == 500 and "still up" in answer.text
         again = httpx.get(base + "/sparql", params={"query": QUICK}, headers=JSON, timeout=60)
         assert again.status_code == 200 and len(again.json()["results"]["bindings"]) == 10
+
+
+def test_two_http_processes_share_one_disk_store(tmp_path: Path) -> None:
+    """Each HTTP process opens the on-disk store read-only for its workers: none fights over the write lock."""
+    with product_server(tmp_path / "build", store="disk", store_path=str(tmp_path / "store"), http_workers="2") as base:
+        answers = [httpx.get(base + "/sparql", params={"query": QUICK}, headers=JSON, timeout=60) for _ in range(20)]
+        assert {a.status_code for a in answers} == {200}
+        assert all(len(a.json()["results"]["bindings"]) == 10 for a in answers)
