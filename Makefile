@@ -4,9 +4,15 @@ PYTHON  ?= python3
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup run test lint typecheck check bench clean
+.PHONY: setup system system-browser run test lint typecheck check bench clean
 
-setup: $(STAMP) web/node_modules/.package-lock.json
+setup: system $(STAMP) web/node_modules/.package-lock.json
+
+system:                     # npm, from Debian's packages when it is missing
+	@scripts/system-packages.sh
+
+system-browser:             # chromium and a CJK font for the browser tests, when missing
+	@scripts/system-packages.sh --browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +39,7 @@ run: setup
 	$(BIN)/thoracic-kg build
 	$(BIN)/thoracic-kg serve
 
-test: setup
+test: setup system-browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
