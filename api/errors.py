@@ -10,6 +10,7 @@ from fastapi.responses import PlainTextResponse
 
 from api.conneg import NotAcceptable
 from graph.guard import QueryRefused
+from graph.network import UnknownEntity
 from graph.store import QuerySyntaxError, QueryTimeout, ResultTooLarge, StoreUnavailable
 from graph.workers import EngineFailure
 from queries.catalog import CatalogError, UnknownQuery
@@ -51,6 +52,10 @@ def install(app: FastAPI) -> None:
     def _unavailable(_: Request, exc: StoreUnavailable) -> PlainTextResponse:
         log.error("store unavailable: %s", exc)
         return PlainTextResponse("the graph store is unavailable; try again shortly", status_code=503)
+
+    @app.exception_handler(UnknownEntity)
+    def _no_such_entity(_: Request, exc: UnknownEntity) -> PlainTextResponse:
+        return PlainTextResponse(str(exc.args[0]), status_code=404)
 
     @app.exception_handler(QueryTimeout)
     def _timeout(_: Request, exc: QueryTimeout) -> PlainTextResponse:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from api.deps import SettingsDep, StoreDep
 from api.pages import render
-from graph.network import ProjectionOptions, UnknownEntity, center_network, find_entity, from_ntriples
+from graph.network import ProjectionOptions, center_network, find_entity, from_ntriples
 from graph.network_analytics import report
 from graph.network_export import FORMATS, ExportFormat, export
 from graph.network_render import page_data
@@ -74,10 +74,6 @@ ThroughCenter = Annotated[bool, Query(description="Walk on through the center, w
 
 def _iri(name: str, value: str) -> str:
     return str(convert(Param(name, "iri", True, "", ""), value))
-
-
-def _not_found(exc: UnknownEntity) -> PlainTextResponse:
-    return PlainTextResponse(str(exc.args[0]), status_code=404)
 
 
 def entity_view(store: Store, options: ProjectionOptions, entity: str, depth: int, max_nodes: int,
@@ -157,10 +153,7 @@ def api_center(max_nodes: NodeCap, store: StoreDep, options: FlagsDep,
 def api_entity(max_nodes: NodeCap, store: StoreDep, options: FlagsDep, id: EntityId, depth: Depth = 1,
                through_center: ThroughCenter = False, vis: bool = False) -> Response:
     """One entity's neighbourhood to depth 1, 2 or 3."""
-    try:
-        return _json(entity_view(store, options, id, depth, max_nodes, through_center), vis, options)
-    except UnknownEntity as exc:
-        return _not_found(exc)
+    return _json(entity_view(store, options, id, depth, max_nodes, through_center), vis, options)
 
 
 @router.api_route("/api/graph/query", methods=["GET", "POST"], operation_id="network_query", response_model=None)
@@ -179,11 +172,7 @@ def api_paths(max_nodes: NodeCap, store: StoreDep, source: EntityId, target: Ent
               through_center: ThroughCenter = False) -> Response:
     """The shortest explanations between two entities (facts only unless `inferred`), and their network."""
     options = ProjectionOptions(inferred=inferred)
-    try:
-        view = _between(store, options, source, target, through_center, max_nodes)
-    except UnknownEntity as exc:
-        return _not_found(exc)
-    return _json(view, False, options)
+    return _json(_between(store, options, source, target, through_center, max_nodes), False, options)
 
 
 @router.get("/api/graph/analytics", operation_id="network_analytics")
@@ -211,10 +200,7 @@ def page_center(max_nodes: NodeCap, store: StoreDep, options: FlagsDep) -> HTMLR
 def page_entity(max_nodes: NodeCap, store: StoreDep, options: FlagsDep, id: EntityId, depth: Depth = 1,
                 through_center: ThroughCenter = False) -> Response:
     """One entity's neighbourhood, drawn."""
-    try:
-        return _page(entity_view(store, options, id, depth, max_nodes, through_center), options, mode="entity")
-    except UnknownEntity as exc:
-        return _not_found(exc)
+    return _page(entity_view(store, options, id, depth, max_nodes, through_center), options, mode="entity")
 
 
 @router.api_route("/graph/query", methods=["GET", "POST"], include_in_schema=False, response_model=None)
@@ -236,11 +222,7 @@ def page_paths(max_nodes: NodeCap, store: StoreDep, source: EntityId, target: En
                through_center: ThroughCenter = False) -> Response:
     """The shortest explanations between two entities, drawn and listed."""
     options = ProjectionOptions(inferred=inferred)
-    try:
-        view = _between(store, options, source, target, through_center, max_nodes)
-    except UnknownEntity as exc:
-        return _not_found(exc)
-    return _page(view, options, mode="paths")
+    return _page(_between(store, options, source, target, through_center, max_nodes), options, mode="paths")
 
 
 def _between(store: Store, options: ProjectionOptions, source: str, target: str, through_center: bool,
