@@ -63,6 +63,20 @@ class ParsedFiles:
         return None, None
 
 
+    def locate_triple(self, triple: tuple[Node, Node, Node]) -> tuple[str | None, int | None]:
+        """The file and line of the statement of `triple` (the line that holds its object, else its subject's)."""
+        for path, file_graph in self.graphs.items():
+            if triple not in file_graph:
+                continue
+            name, line = self.locate(triple[0], within=path)
+            needle = str(triple[2])
+            for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if number >= (line or 0) and needle in text:
+                    return name, number
+            return name, line
+        return None, None
+
+
 def _needles(node: Node, graph: Graph) -> list[str]:
     if isinstance(node, URIRef):
         return [_short(node, graph), f"<{node}>"]

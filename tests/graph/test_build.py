@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,13 @@ REFUSALS = {
     "no-english-label.ttl": "shacl kgsh:EntityShape",
     "figure-value-not-a-bound.ttl": "shacl kgsh:FigureShape",
     "syntax-error.ttl": "syntax",
+    "plain-broader.ttl": "claims",
+    "added-synonym-as-source-words.ttl": "labels",
+    "hidden-label-not-verbatim.ttl": "labels",
+    "probable-translation-not-a-label.ttl": "labels",
+    "decade-as-year.ttl": "figures",
+    "decade-not-a-decade.ttl": "shacl kgsh:FigureShape",
+    "condition-without-code.ttl": "shacl kgsh:ConditionShape",
 }
 
 
@@ -75,6 +85,19 @@ def test_build_is_deterministic(built: Built) -> None:
     again = build()
     assert again.ntriples == built.ntriples
     assert again.manifest == built.manifest
+
+
+def test_build_is_byte_identical_across_processes_with_different_hash_seeds(built: Built, tmp_path: Path) -> None:
+    """Set and dict order change with PYTHONHASHSEED; the output must not."""
+    outputs = []
+    for seed in ("1", "4242"):
+        target = tmp_path / seed
+        script = f"from pathlib import Path; from graph.build import build; build().write(Path({str(target)!r}))"
+        subprocess.run([sys.executable, "-c", script],
+                       check=True, cwd=Path(__file__).parents[2], env={**os.environ, "PYTHONHASHSEED": seed}, timeout=240)
+        outputs.append(((target / "graph.nt").read_bytes(), (target / "manifest.json").read_bytes()))
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] == built.ntriples
 
 
 def test_manifest_counts_and_hash(built: Built) -> None:
