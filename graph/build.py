@@ -78,6 +78,7 @@ def check(inputs: Inputs) -> tuple[Graph, ParsedFiles, list[Problem]]:
     problems += curation.check_years(data, parsed)
     problems += claims.check_no_plain_relations(parsed, list(inputs.data), claims.claimable_properties(model))
     merged += claims.materialise(merged)
+    merged += curation.source_words(merged, inputs.source_dir)
     if not parsed.problems:  # shapes on a partial graph would only repeat the syntax error
         problems += shapes.check_shapes(merged, inputs.shapes, parsed)
     return merged, parsed, problems

@@ -56,6 +56,19 @@ def in_source(label: str, folded_sources: str) -> bool:
     return re.search(r"(?<![\w'])" + re.escape(fold(label)) + r"(?![\w'])", folded_sources) is not None
 
 
+def source_words(graph: Graph, source_dir: Path = SOURCE_DIR) -> Graph:
+    """`kg:sourceWords` for every English label (preferred, alternative or hidden) found in a source document,
+    so that "which labels are the source's own words" is data a query, a search and a page can use."""
+    folded = source_texts(source_dir)
+    found = Graph()
+    for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
+        for entity, label in graph.subject_objects(prop):
+            english = isinstance(label, Literal) and (label.language or "").startswith("en")
+            if english and (entity, KG.addedSynonym, label) not in graph and in_source(str(label), folded):
+                found.add((entity, KG.sourceWords, label))
+    return found
+
+
 def check_labels(graph: Graph, parsed: ParsedFiles, source_dir: Path = SOURCE_DIR) -> list[Problem]:
     """Alternative and hidden labels that are not the source's words; probable translations that are no label."""
     problems: list[Problem] = []

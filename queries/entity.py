@@ -26,7 +26,8 @@ ENTITY_QUERIES = QUERIES_DIR / "entity"
 #: Most rows a page lists per section; the page says when there are more (the SPARQL editor gives them all).
 MAX_LISTED = 500
 ID = Param("id", "iri", True, "ttc:LungCancer", "An IRI or a prefixed name such as ttc:LungCancer.")
-_LABELS = {SKOS.prefLabel: "preferred", SKOS.altLabel: "alternative", SKOS.hiddenLabel: "hidden"}
+_LABELS = {SKOS.prefLabel: "preferred", SKOS.altLabel: "alternative", KG.addedSynonym: "added synonym",
+           SKOS.hiddenLabel: "hidden"}
 _NOTES = {SKOS.definition: "definition", RDFS.comment: "comment", SKOS.scopeNote: "scope note",
           SKOS.editorialNote: "editorial note"}
 _PLAIN_STATUSES = {str(KG.Stated), str(KG.Implied)}
@@ -97,12 +98,24 @@ class Statement:
     details: list[tuple[Value, Value]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Label:
+    """One name of an entity and whose words it is: the source's (`source_words`, found there by the build),
+    the curators' preferred reading, an added synonym, or a probable translation."""
+
+    kind: str  # preferred, alternative, added synonym, hidden, label
+    lang: str | None
+    text: str
+    source_words: bool = False
+    probable_translation: bool = False
+
+
 @dataclass
 class EntityView:
     """Everything the entity page shows."""
 
     entity: Value
-    labels: list[tuple[str, str | None, str]]  # (kind, language, text)
+    labels: list[Label]
     types: list[Value]
     other_types: list[Value]
     notes: list[tuple[str, str | None, str]]
@@ -159,8 +172,9 @@ def entity_view(store: Store, iri: URIRef) -> EntityView:
     vocab = document()
     claims = _claims(_rows(store, "claims", iri), vocab)
     claimed = {(c.subject.text, c.predicate.text, c.object.text) for c in claims if c.status.text in _PLAIN_STATUSES}
-    labels: list[tuple[str, str | None, str]] = []
-    names: list[tuple[str, str | None, str]] = []
+    labels: list[Label] = []
+    names: list[Label] = []
+    marks: dict[Node, set[str]] = {KG.sourceWords: set(), KG.probableTranslation: set(), KG.addedSynonym: set()}
     notes: list[tuple[str, str | None, str]] = []
     evidence: list[Span] = []
     types: list[Value] = []
@@ -168,9 +182,13 @@ def entity_view(store: Store, iri: URIRef) -> EntityView:
     for row in _rows(store, "statements", iri):
         predicate, value = row["predicate"], row["value"]
         if predicate == RDFS.label and isinstance(value, Literal):
-            names.append(("label", _lang(value.language), str(value)))
+            names.append(Label("label", _lang(value.language), str(value)))
+        elif predicate in marks and isinstance(value, Literal):
+            marks[predicate].add(str(value))
+            if predicate in _LABELS:
+                labels.append(Label(_LABELS[predicate], _lang(value.language), str(value)))
         elif predicate in _LABELS and isinstance(value, Literal):
-            labels.append((_LABELS[predicate], _lang(value.language), str(value)))  # type: ignore[index]
+            labels.append(Label(_LABELS[predicate], _lang(value.language), str(value)))  # type: ignore[index]
         elif predicate in _NOTES and isinstance(value, Literal):
             notes.append((_NOTES[predicate], _lang(value.language), str(value)))  # type: ignore[index]
         elif predicate == PROV.wasDerivedFrom and "quote" in row:
@@ -180,6 +198,10 @@ def entity_view(store: Store, iri: URIRef) -> EntityView:
         elif (str(iri), str(predicate), str(value)) not in claimed:
             statements[(predicate, value)] = Statement(_value(predicate, vocab), _value(value, vocab, row, "value"),
                                                        _span(row, "value", vocab) if "quote" in row else None)
+    # an added synonym is also entailed as skos:altLabel: show it once, under its own kind
+    labels = [replace(label, source_words=label.text in marks[KG.sourceWords],
+                      probable_translation=label.text in marks[KG.probableTranslation])
+              for label in labels if not (label.kind == "alternative" and label.text in marks[KG.addedSynonym])]
     if not labels:  # an ontology term or a source document: its rdfs:label is its only name
         labels = names
     for row in _rows(store, "nested", iri):
@@ -263,10 +285,10 @@ def _split_types(types: list[Value], vocab: Vocabulary) -> tuple[list[Value], li
     return [t for t in order if t.text not in broader], [t for t in order if t.text in broader]
 
 
-def _pick(labels: list[tuple[str, str | None, str]], lang: str) -> str | None:
-    for kind, language, text in labels:
-        if kind in ("preferred", "label") and (language or "").lower().split("-")[0] == lang:
-            return text
+def _pick(labels: list[Label], lang: str) -> str | None:
+    for label in labels:
+        if label.kind in ("preferred", "label") and (label.lang or "").lower().split("-")[0] == lang:
+            return label.text
     return None
 
 
@@ -278,10 +300,10 @@ def _lang(tag: str | None) -> str | None:
     return "-".join([head.lower(), *(p.title() if len(p) == 4 else p.upper() if len(p) == 2 else p for p in rest)])
 
 
-def _label_order(label: tuple[str, str | None, str]) -> tuple[int, int, str]:
-    kinds = ["preferred", "label", "alternative", "hidden"]
-    lang = (label[1] or "").lower()
-    return kinds.index(label[0]) if label[0] in kinds else 9, 0 if lang.startswith("en") else 1, label[2].lower()
+def _label_order(label: Label) -> tuple[int, int, str]:
+    kinds = ["preferred", "label", "alternative", "added synonym", "hidden"]
+    lang = (label.lang or "").lower()
+    return kinds.index(label.kind) if label.kind in kinds else 9, 0 if lang.startswith("en") else 1, label.text.lower()
 
 
 __all__ = ["ID", "ClaimView", "EntityView", "Span", "Statement", "UnknownEntity", "Value", "describe",

@@ -39,8 +39,12 @@ def test_ids_are_iris_or_project_prefixed_names() -> None:
 
 
 def test_labels_in_both_languages_and_most_specific_type(lung: EntityView) -> None:
-    assert ("preferred", "en", "Lung cancer") in lung.labels and ("preferred", "zh-Hans", "肺癌") in lung.labels
-    assert ("alternative", "en", "bronchogenic carcinoma") in lung.labels
+    labels = {(label.kind, label.lang, label.text): label for label in lung.labels}
+    assert ("preferred", "en", "Lung cancer") in labels and ("preferred", "zh-Hans", "肺癌") in labels
+    assert labels[("preferred", "en", "Lung cancer")].source_words  # "lung cancer" is in the source
+    # a synonym the source does not use is marked so, and shown once (not again as the entailed skos:altLabel)
+    assert not labels[("added synonym", "en", "bronchogenic carcinoma")].source_words
+    assert ("alternative", "en", "bronchogenic carcinoma") not in labels
     assert lung.entity.label == "Lung cancer" and lung.entity.label_zh == "肺癌"
     assert [t.id for t in lung.types] == ["kg:Cancer"]
     assert {t.id for t in lung.other_types} == {"kg:Neoplasm", "schema:MedicalCondition", "schema:MedicalEntity",
@@ -50,8 +54,16 @@ def test_labels_in_both_languages_and_most_specific_type(lung: EntityView) -> No
 
 def test_hidden_labels_are_kept_apart(store: OxigraphStore) -> None:
     approach = entity_view(store, TTC.EndoscopicApproach)
-    assert ("hidden", "en", "laparoscopic") in approach.labels
+    hidden = [label for label in approach.labels if (label.kind, label.lang, label.text) == ("hidden", "en", "laparoscopic")]
+    assert hidden and hidden[0].source_words
     assert any(kind == "editorial note" for kind, _, _ in approach.notes)
+
+
+def test_probable_translations_are_marked(store: OxigraphStore) -> None:
+    ect = entity_view(store, TTC.ECT)
+    marked = {label.text for label in ect.labels if label.probable_translation}
+    assert marked == {"发射型计算机断层扫描"}
+    assert {"骨扫描", "全身骨显像"} <= {label.text for label in ect.labels if label.kind == "added synonym"}
 
 
 def test_every_claim_quote_is_the_source_text_at_its_offsets(lung: EntityView) -> None:
@@ -70,15 +82,20 @@ def test_claims_keep_their_status_and_plain_facts_are_not_repeated(store: Oxigra
     assert not any(s.predicate.text == str(KG.treats) for s in jiang.statements)  # never a plain fact
     center = entity_view(store, TTC.Center)
     claimed = {(c.predicate.id, c.object.id) for c in center.claims if c.status.display in ("stated", "implied")}
-    assert ("kg:offers", "ttc:PETCT") in claimed
+    assert ("kg:includesInWorkup", "ttc:PETCT") in claimed
+    assert ("kg:offers", "ttc:PETCT") not in claimed  # "combined with PET-CT": used, not said to be performed
+    assert ("kg:offers", "ttc:PETCT", "ambiguous") in {(c.predicate.id, c.object.id, c.status.display) for c in center.claims}
     assert not claimed & {(s.predicate.id, s.value.id) for s in center.statements}  # a claimed fact is shown once
-    assert ("schema:availableService", "ttc:PETCT") in {(s.predicate.id, s.value.id) for s in center.statements}
+    assert ("schema:availableService", "ttc:MediastinoscopyBiopsy") in {(s.predicate.id, s.value.id) for s in center.statements}
 
 
 def test_statements_inline_skolemised_codes_and_incoming_links(lung: EntityView) -> None:
     code = next(s for s in lung.statements if s.predicate.id == "schema:code")
     assert {(p.id, v.text) for p, v in code.details} >= {("schema:codeValue", "C34"), ("schema:codingSystem", "ICD-10")}
-    assert ("ttc:SuperiorSulcusTumour", "skos:broader") in {(s.id, p.id) for s, p in lung.incoming}
+    # the superior sulcus tumour is under lung cancer only as an inferred claim, shown with its status, never plain
+    assert ("ttc:SuperiorSulcusTumour", "skos:broader") not in {(s.id, p.id) for s, p in lung.incoming}
+    hierarchy = [c for c in lung.claims if c.predicate.id == "skos:broader" and c.subject.id == "ttc:SuperiorSulcusTumour"]
+    assert [c.status.display for c in hierarchy] == ["inferred"] and hierarchy[0].notes
 
 
 def test_an_evidence_span_lists_the_claims_it_supports(store: OxigraphStore) -> None:
