@@ -177,8 +177,8 @@ def render(
 ) -> None:
     """Write the network page as one standalone HTML file that loads nothing (vis-network and the page inlined)."""
     from api.routes.network import entity_view, page_html
-    from graph.network import ProjectionOptions, UnknownEntity, center_network
-    from graph.network_views import whole
+    from graph.network.projection import ProjectionOptions, UnknownEntity, center_network
+    from graph.network.views import whole
     from queries.params import InvalidParameter
 
     options = ProjectionOptions(evidence=evidence, figures=figures, inferred=inferred)
@@ -208,8 +208,8 @@ def export_command(
     inferred: NetworkInferred = True,
 ) -> None:
     """Export the whole network (never capped) for Gephi, Cytoscape or scripts."""
-    from graph.network import ProjectionOptions, center_network
-    from graph.network_export import FORMATS, export
+    from graph.network.export import FORMATS, export
+    from graph.network.projection import ProjectionOptions, center_network
 
     if fmt not in FORMATS:
         raise typer.BadParameter("--format is graphml, gexf or json")

@@ -10,7 +10,7 @@ from fastapi.responses import PlainTextResponse
 
 from api.conneg import NotAcceptable
 from graph.guard import QueryRefused
-from graph.network import UnknownEntity
+from graph.network.projection import UnknownEntity
 from graph.store import QuerySyntaxError, QueryTimeout, ResultTooLarge, StoreUnavailable
 from graph.workers import EngineFailure
 from queries.catalog import CatalogError, UnknownQuery

@@ -2,7 +2,7 @@
 
 For the center's graph and a synthetic 5,000-node graph it times, each as the median of several runs:
 
-- baseline: projecting the graph's N-Triples into networkx (`graph.network.from_ntriples`);
+- baseline: projecting the graph's N-Triples into networkx (`graph.network.projection.from_ntriples`);
 - render: the capped view, pyvis's drawing data and the standalone HTML page (`api.routes.network.page_html`);
 - browser (with --browser): headless Chromium opening that standalone file until vis-network's physics has
   stabilised and stopped.
@@ -27,9 +27,9 @@ from typing import Any
 
 from api.routes.network import page_html
 from graph.build import build
-from graph.network import ProjectionOptions, from_ntriples
-from graph.network_synthetic import synthetic_ntriples
-from graph.network_views import DEFAULT_MAX_NODES, whole
+from graph.network.projection import ProjectionOptions, from_ntriples
+from graph.network.synthetic import synthetic_ntriples
+from graph.network.views import DEFAULT_MAX_NODES, whole
 
 
 def _median_seconds(work: Callable[[], Any], repeat: int) -> tuple[float, Any]:

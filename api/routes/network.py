@@ -1,6 +1,6 @@
 """Network views: pages (`/graph…`) and their JSON (`/api/graph…`), analytics and exports.
 
-Thin: validate the parameters, ask `graph.network*` for a view, shape the answer. CONSTRUCT queries go
+Thin: validate the parameters, ask `graph.network` for a view, shape the answer. CONSTRUCT queries go
 through `queries.service.run_sparql`, so the guard and the deadline apply as on `/sparql`.
 """
 
@@ -17,11 +17,11 @@ from markupsafe import Markup
 
 from api.deps import SettingsDep, StoreDep
 from api.pages import render
-from graph.network import ProjectionOptions, center_network, find_entity, from_ntriples
-from graph.network_analytics import report
-from graph.network_export import FORMATS, ExportFormat, export
-from graph.network_render import page_data
-from graph.network_views import (
+from graph.network.analytics import report
+from graph.network.export import FORMATS, ExportFormat, export
+from graph.network.projection import ProjectionOptions, center_network, find_entity, from_ntriples
+from graph.network.render import page_data
+from graph.network.views import (
     HARD_MAX_NODES,
     MAX_DEPTH,
     View,

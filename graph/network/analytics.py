@@ -17,7 +17,7 @@ Definitions (the README repeats them):
 - A *shortest explanation* between two entities: a shortest chain of relations, in either direction, that does
   not pass through the center (unless there is no other); each step keeps its property, direction and status.
 
-Imports networkx and `graph.network`; nothing of `api`.
+Imports networkx and `graph.network.projection`; nothing of `api`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.network import FACT_STATUSES, find_entity
+from graph.network.projection import FACT_STATUSES, find_entity
 
 #: Properties by which a service rests on a resource, and the kind of resource.
 UNDERPINNING = {"kg:usesEquipment": "Equipment", "schema:usesDevice": "Equipment", "kg:hasApproach": "Approach"}

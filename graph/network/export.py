@@ -2,7 +2,7 @@
 
 GraphML and GEXF hold only scalar attributes, so lists are joined with " | ", label dictionaries become
 `label_en` / `label_zh`, evidence becomes its quotes, and missing values are left out (never None).
-Imports networkx and `graph.network`; nothing of `api`.
+Imports networkx and `graph.network.projection`; nothing of `api`.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Nodes carry their display type, English and Chinese labels, synonyms, codes and 
 their property and the status of the claim behind them (stated, implied, inferred, ambiguous): inferred and
 ambiguous relations exist only as kg:Claim nodes, so edges are read from the claims, never from plain triples.
 Evidence spans and figures can be left out as nodes and kept as attributes and side-panel items instead.
-Imports networkx and `graph.network_source` (which reads the triples); nothing of `api`.
+Imports networkx and `graph.network.source` (which reads the triples); nothing of `api`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from graph.namespaces import KG, OA, PREFIXES, SCHEMA
-from graph.network_source import Lit, Term, Triples, read_center
+from graph.network.source import Lit, Term, Triples, read_center
 from graph.store import Store
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"

@@ -3,7 +3,7 @@
 Only pyvis's data is used, never its HTML templates (they load Bootstrap and vis-network from CDNs even in
 `in_line` mode): the page is the project's own template with the pinned vis-network from `web/node_modules`.
 Tooltips are plain text; the page turns them into DOM text nodes, never HTML. Imports pyvis and
-`graph.network*`; nothing of `api`.
+`graph.network`; nothing of `api`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 
 from pyvis.network import Network
 
-from graph.network import STATUSES, TYPE_STYLE
-from graph.network_views import View, payload
+from graph.network.projection import STATUSES, TYPE_STYLE
+from graph.network.views import View, payload
 
 #: How each status is drawn: solid facts, dashed implications, dotted and coloured inferences and ambiguities.
 EDGE_STYLE: dict[str, dict[str, Any]] = {

@@ -1,7 +1,7 @@
 """Views of the projected network (the whole center, one entity's neighbourhood, a query result, the paths
 between two entities), each capped at a number of nodes, and their JSON shape.
 
-Imports networkx and `graph.network`; nothing of `api`.
+Imports networkx and `graph.network.projection`; nothing of `api`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph.network import FACT_STATUSES, STATUSES, TYPE_STYLE, find_entity, qname
-from graph.network_analytics import Explanation, explanations
+from graph.network.analytics import Explanation, explanations
+from graph.network.projection import FACT_STATUSES, STATUSES, TYPE_STYLE, find_entity, qname
 
 #: Most nodes one view draws by default (the service reads TKG_NETWORK_MAX_NODES). Past it the most
 #: connected (or, around an entity, the nearest) nodes are kept and the page says so.

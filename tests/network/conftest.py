@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 from graph.build import Built
-from graph.network import ProjectionOptions, Triples, from_ntriples, project
+from graph.network.projection import ProjectionOptions, Triples, from_ntriples, project
 
 SMALL = Path(__file__).parent / "fixtures" / "small.ttl"
 TTC = "https://ttc-kg.example/id/"

@@ -5,15 +5,15 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from graph.network import UnknownEntity
-from graph.network_analytics import (
+from graph.network.analytics import (
     articulation_points,
     explanations,
     single_points_of_failure,
     underpinned,
     underpinning_centrality,
 )
-from graph.network_views import between, neighbourhood, whole
+from graph.network.projection import UnknownEntity
+from graph.network.views import between, neighbourhood, whole
 from tests.network.conftest import FX, TTC
 
 

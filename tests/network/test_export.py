@@ -12,8 +12,8 @@ import networkx as nx
 import pytest
 
 from graph.build import Built
-from graph.network import ProjectionOptions, from_ntriples
-from graph.network_export import export, flat
+from graph.network.export import export, flat
+from graph.network.projection import ProjectionOptions, from_ntriples
 from tests.network.conftest import TTC
 
 OPTIONS = [ProjectionOptions(), ProjectionOptions(evidence=True, figures=True, inferred=False)]

@@ -15,9 +15,9 @@ import httpx
 import pytest
 
 from api.routes.network import page_html
-from graph.network import ProjectionOptions
-from graph.network_synthetic import synthetic_ntriples
-from graph.network_views import whole
+from graph.network.projection import ProjectionOptions
+from graph.network.synthetic import synthetic_ntriples
+from graph.network.views import whole
 from tests.browser import poll, visit
 from tests.network.conftest import FX, TTC, small_network
 from tests.servers import product_server

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from graph.build import Built
-from graph.network import ProjectionOptions, center_network, from_ntriples
+from graph.network.projection import ProjectionOptions, center_network, from_ntriples
 from graph.store import OxigraphStore
 from tests.network.conftest import FX, TTC, small_network
 
