@@ -22,10 +22,21 @@ from graph.workers import serving_store
 from queries.catalog import load_catalog
 
 STATIC = Path(__file__).parent / "static"
-VENDOR = Path(__file__).parents[1] / "web" / "node_modules"
-VENDOR_MOUNTS = {"yasgui": VENDOR / "@zazuko" / "yasgui" / "build",
-                 "vis-network": VENDOR / "vis-network" / "standalone" / "umd",
-                 "swagger-ui": VENDOR / "swagger-ui-dist"}
+#: Where each front-end package's served files are, under `settings.web_modules` (web/node_modules).
+VENDOR_MOUNTS = {"yasgui": Path("@zazuko", "yasgui", "build"), "vis-network": Path("vis-network", "standalone", "umd"),
+                 "swagger-ui": Path("swagger-ui-dist")}
+
+
+def check_front_end(settings: Settings) -> dict[str, Path]:
+    """The front-end packages' directories; stops start-up with how to install them if any is missing.
+
+    Without them the editor, the network view and the API docs would load without their scripts and stay blank."""
+    found = {name: settings.web_modules / sub for name, sub in VENDOR_MOUNTS.items()}
+    missing = sorted(name for name, directory in found.items() if not directory.is_dir())
+    if missing:
+        raise SystemExit(f"The front-end packages are not installed ({', '.join(missing)} missing in "
+                         f"{settings.web_modules}): run `npm ci --prefix web` (or `make setup`), then start again.")
+    return found
 
 
 _NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False, "operation_spans": False,
@@ -59,6 +70,7 @@ class SecurityHeaders:
 def create_app(settings: Settings) -> FastAPI:
     """The application; the catalog is parsed now, so a broken query fails start-up, not a request."""
     query_catalog = load_catalog()
+    vendor = check_front_end(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -86,9 +98,8 @@ def create_app(settings: Settings) -> FastAPI:
     for router in (pages.router, sparql.router, catalog.router, vocabulary.router, referral.router, network.router):
         app.include_router(router)
     app.mount("/static/editor", StaticFiles(directory=STATIC / "editor"), name="editor-static")
-    for name, directory in VENDOR_MOUNTS.items():
-        if directory.is_dir():  # installed by `npm ci --prefix web` (make setup)
-            app.mount(f"/static/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
+    for name, directory in vendor.items():  # installed by `npm ci --prefix web` (make setup)
+        app.mount(f"/static/vendor/{name}", StaticFiles(directory=directory), name=f"vendor-{name}")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

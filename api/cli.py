@@ -134,9 +134,10 @@ def serve(
     """Serve the API, the SPARQL endpoint and the pages on the configured store."""
     import uvicorn
 
-    from api.app import create_app
+    from api.app import check_front_end, create_app
 
     settings = Settings()
+    check_front_end(settings)  # before any worker starts: one clear message, not a blank page or a traceback each
     host, port = host or settings.host, port or settings.port
     if settings.http_workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)

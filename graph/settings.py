@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     http_workers: int = Field(2, ge=1, le=32, description="HTTP server processes (each with its own query workers).")
     host: str = Field("127.0.0.1", description="Interface `serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `serve` listens on.")
+    web_modules: Path = Field(Path(__file__).parents[1] / "web" / "node_modules", description="The installed "
+                              "front-end packages (`npm ci --prefix web`); start-up fails if they are missing.")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS (never with credentials).")
 
     @model_validator(mode="after")

@@ -156,7 +156,8 @@ def api_entity(max_nodes: NodeCap, store: StoreDep, options: FlagsDep, id: Entit
     return _json(entity_view(store, options, id, depth, max_nodes, through_center), vis, options)
 
 
-@router.api_route("/api/graph/query", methods=["GET", "POST"], operation_id="network_query", response_model=None)
+@router.get("/api/graph/query", operation_id="network_query", response_model=None)
+@router.post("/api/graph/query", operation_id="network_query_form", response_model=None)
 def api_query(max_nodes: NodeCap, store: StoreDep, settings: SettingsDep, options: FlagsDep,
               query: Annotated[str, Query(description="A CONSTRUCT or DESCRIBE query.")] = "",
               form_query: Annotated[str | None, Form(alias="query")] = None, vis: bool = False) -> Response:

@@ -283,7 +283,9 @@ def _add_edge(network: nx.MultiDiGraph, source: str, target: str, predicate: str
 
 def project(triples: Triples, options: ProjectionOptions = ProjectionOptions(), *, plain: bool = False,
             fallback: nx.MultiDiGraph | None = None) -> nx.MultiDiGraph:
-    """The network of an RDF document: typed entities, claims as edges with their status, skos:broader as `modelled`.
+    """The network of an RDF document: typed entities, claims as edges with their status (hierarchy claims too).
+
+    A skos:broader with no claim behind it (a CONSTRUCT result, a fixture) is drawn as `modelled`.
 
     With `plain` (a CONSTRUCT result), every other triple between two resources also becomes an edge: it takes the
     status of the same relation in `fallback` (usually the center's network, which also lends labels and types to

@@ -3,11 +3,16 @@ host but 127.0.0.1 (a hospital intranet has no internet)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser import poll, visit
+from tests.servers import ROOT, free_port
 
 pytestmark = pytest.mark.integration
 
@@ -39,3 +44,14 @@ def test_api_docs_list_every_catalog_query_as_an_operation(live_server: str, bro
         operations = poll(page.page, "Array.from(document.querySelectorAll('.opblock-summary-path')).map(e => e.textContent)")
         assert "/queries/procedures_for_condition" in " ".join(operations)
         assert page.outside_requests() == []
+
+
+def test_start_up_without_the_front_end_packages_says_how_to_install_them(tmp_path: Path) -> None:
+    empty = tmp_path / "node_modules"
+    empty.mkdir()
+    env = {**os.environ, "TKG_WEB_MODULES": str(empty), "TKG_BUILD_DIR": str(tmp_path / "build")}
+    started = subprocess.run([sys.executable, "-m", "api", "serve", "--port", str(free_port())], env=env, cwd=ROOT,
+                             capture_output=True, text=True, timeout=120)
+    assert started.returncode != 0
+    assert "npm ci --prefix web" in started.stderr and "make setup" in started.stderr
+    assert "vis-network" in started.stderr and "Traceback" not in started.stderr

@@ -103,3 +103,12 @@ def test_pages_are_html_with_the_strict_csp(client: httpx.Client) -> None:
         assert not re.search(r'(?:src|href|action)="(?:https?:)?//', response.text)  # nothing from another host
     missing = client.get("/graph/entity", params={"id": "ttc:NoSuchThing"})
     assert missing.status_code == 404 and missing.text.startswith("ttc:NoSuchThing is not in the network")
+
+
+def test_every_operation_of_the_openapi_document_has_its_own_id(client: httpx.Client) -> None:
+    ids = [operation["operationId"] for path in client.get("/openapi.json").json()["paths"].values()
+           for operation in path.values() if isinstance(operation, dict) and "operationId" in operation]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert {"network_query", "network_query_form"} <= set(ids)
+    posted = client.post("/api/graph/query", data={"query": CONSTRUCT})
+    assert posted.status_code == 200 and posted.json()["nodes"]

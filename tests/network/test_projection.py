@@ -80,3 +80,15 @@ def test_the_store_gives_the_same_network_as_the_build(store: OxigraphStore, cen
     assert from_store.nodes[TTC + "Center"] == center.nodes[TTC + "Center"]
     assert from_store.graph["side"] == center.graph["side"]
     assert center_network(store) is from_store  # projected once per build
+
+
+def test_hierarchy_links_are_claims_with_their_status_and_inferred_ones_can_be_hidden(built: Built,
+                                                                                     center: nx.MultiDiGraph) -> None:
+    stated = _edge(center, TTC + "LungCancer", "skos:broader", TTC + "ThoracicTumour")
+    assert stated is not None and stated["status"] in ("stated", "implied") and stated["claim"]
+    inferred = _edge(center, TTC + "SuperiorSulcusTumour", "skos:broader", TTC + "LungCancer")
+    assert inferred is not None and inferred["status"] == "inferred" and inferred["claim"]
+    assert "modelled" not in {d["status"] for *_, d in center.edges(data=True)}  # no unmarked hierarchy edge
+    facts = from_ntriples(built.ntriples, ProjectionOptions(inferred=False))
+    assert _edge(facts, TTC + "SuperiorSulcusTumour", "skos:broader", TTC + "LungCancer") is None
+    assert _edge(facts, TTC + "LungCancer", "skos:broader", TTC + "ThoracicTumour") is not None
