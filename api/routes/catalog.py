@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 
-from api.conneg import choose
+from api.conneg import NotAcceptable, choose
 from api.deps import CatalogDep, StoreDep
+from api.pages import render
 from queries.catalog import NamedQuery, get_query
 from queries.service import run_named
 
 router = APIRouter(tags=["queries"])
+
+FormatParam = Annotated[str | None, Query(description="json, csv or tsv (overrides Accept).")]
+AcceptHeader = Annotated[str | None, Header()]
+AcceptLanguage = Annotated[str | None, Header()]
+PageLang = Annotated[str, Query(description="Language of the browser page: en or zh (default from Accept-Language).")]
 
 TABULAR = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values"}
 
@@ -39,9 +47,13 @@ class Catalog(BaseModel):
     queries: list[QueryInfo]
 
 
-@router.get("/queries", operation_id="list_queries", response_model=Catalog)
-def list_queries(catalog: CatalogDep) -> Catalog:
-    """Every named query with its parameters."""
+@router.get("/queries", operation_id="list_queries", response_model=Catalog,
+            responses={200: {"content": {"text/html": {}}, "description": "The catalog; a page for browsers"}})
+def list_queries(catalog: CatalogDep, accept: AcceptHeader = None, accept_language: AcceptLanguage = None,
+                 lang: PageLang = "") -> Any:
+    """Every named query with its parameters (JSON; a browser asking for text/html gets the catalog page)."""
+    if _wants_html(accept):
+        return HTMLResponse(_catalog_page(catalog, _page_lang(lang, accept_language)))
     return Catalog(queries=[
         QueryInfo(name=q.name, title=q.title, description=q.description,
                   params=[ParamInfo(name=p.name, type=p.type, required=p.required, example=p.example,
@@ -55,8 +67,6 @@ def query_text(name: str, catalog: CatalogDep) -> PlainTextResponse:
     return PlainTextResponse(get_query(catalog, name).sparql, media_type="application/sparql-query; charset=utf-8")
 
 
-FormatParam = Annotated[str | None, Query(description="json, csv or tsv (overrides Accept).")]
-AcceptHeader = Annotated[str | None, Header()]
 
 
 def named_query_routes(catalog: dict[str, NamedQuery]) -> APIRouter:
@@ -96,6 +106,8 @@ def run_query(name: str, request: Request, store: StoreDep, catalog: CatalogDep,
 
 
 def _run(query: NamedQuery, request: Request, store: StoreDep, format: str | None, accept: str | None) -> Response:
+    if format == "html":
+        return _table(query, request, store)
     chosen = choose(accept, TABULAR, default="json", explicit=format)
     raw = {k: v for k, v in request.query_params.items() if k != "format"}
     answer = run_named(store, query, raw, {"solutions": chosen, "boolean": "json", "graph": "turtle"})
@@ -106,3 +118,62 @@ def _run(query: NamedQuery, request: Request, store: StoreDep, format: str | Non
     elif chosen == "tsv":
         media = "text/tab-separated-values; charset=utf-8"
     return Response(body, media_type=media)
+
+
+def _wants_html(accept: str | None) -> bool:
+    """A browser's Accept (text/html before JSON); no Accept, */* or JSON keep the JSON catalog."""
+    try:
+        return choose(accept, {"json": "application/json", "html": "text/html"}, default="json") == "html"
+    except NotAcceptable:
+        return False
+
+
+def _page_lang(lang: str, accept_language: str | None) -> str:
+    """en or zh: `?lang=` first, else the first language of Accept-Language we have, else English."""
+    if lang in ("en", "zh"):
+        return lang
+    for part in (accept_language or "").split(","):
+        tag, _, weight = part.strip().partition(";")
+        if weight.strip().replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
+            continue
+        if tag.lower().startswith(("zh", "en")):
+            return tag.lower()[:2]
+    return "en"
+
+
+def _catalog_page(catalog: dict[str, NamedQuery], lang: str) -> str:
+    queries = []
+    for query in sorted(catalog.values(), key=lambda q: q.name):
+        examples = query.examples()
+        run = f"/queries/{query.name}?" + urlencode(examples)
+        editor = "/sparql#" + urlencode({"query": _with_examples(query), "endpoint": "/sparql"}, quote_via=quote)
+        queries.append({"name": query.name, "title": query.title, "description": query.description,
+                        "params": query.params, "table": run + ("&" if examples else "") + "format=html",
+                        "csv": run + ("&" if examples else "") + "format=csv", "json": run, "editor": editor})
+    return render("catalog.html", lang=lang, title="查询目录" if lang == "zh" else "Query catalog", queries=queries)
+
+
+def _with_examples(query: NamedQuery) -> str:
+    """The query text for the editor, its parameters given their examples in a VALUES line the reader can edit."""
+    if not query.params:
+        return query.sparql
+    names = " ".join(f"?{p.name}" for p in query.params)
+    values = " ".join(p.example if p.type in ("iri", "integer", "decimal", "boolean") else json.dumps(p.example)
+                      for p in query.params)
+    return (f"# Parameters of /queries/{query.name}, with their examples (bind them yourself here): {names} = {values}\n"
+            + query.sparql)
+
+
+def _table(query: NamedQuery, request: Request, store: StoreDep) -> HTMLResponse:
+    """The answer as an HTML table, for the catalog page's "table" link."""
+    raw = {k: v for k, v in request.query_params.items() if k not in ("format", "lang")}
+    lang = _page_lang(request.query_params.get("lang", ""), request.headers.get("accept-language"))
+    answer = run_named(store, query, raw, {"solutions": "json", "boolean": "json", "graph": "turtle"})
+    data = json.loads(answer.body) if answer.kind != "graph" else None
+    columns = data["head"].get("vars", []) if data else []
+    rows = [[row.get(c, {}).get("value", "") for c in columns] for row in data["results"]["bindings"]] \
+        if data and "results" in data else []
+    return HTMLResponse(render("catalog.html", lang=lang, title=query.title, table={
+        "query": query, "columns": columns, "rows": rows, "boolean": data.get("boolean") if data else None,
+        "text": answer.body.decode("utf-8") if data is None else None, "params": raw,
+        "csv": f"/queries/{query.name}?" + urlencode({**raw, "format": "csv"})}))

@@ -13,11 +13,12 @@ router = APIRouter()
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(request: Request) -> HTMLResponse:
+def home(request: Request, lang: str = "") -> HTMLResponse:
     """The front door: the referral search first, then what each part of the product is for."""
     manifest = request.app.state.manifest
-    return HTMLResponse(render("home.html", title="Home", triples=manifest["triples"],
-                               sha=manifest["content_sha256"]))
+    lang = "zh" if lang == "zh" else "en"
+    return HTMLResponse(render("home.html", title="首页" if lang == "zh" else "Home", lang=lang,
+                               triples=manifest["triples"], sha=manifest["content_sha256"]))
 
 
 @router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
