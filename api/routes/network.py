@@ -33,6 +33,7 @@ from graph.network.views import (
 )
 from graph.settings import Settings
 from graph.store import ResultKind, Store
+from queries.matching import normalise
 from queries.params import Param, convert
 from queries.service import run_sparql
 
@@ -98,14 +99,32 @@ class WrongQueryForm(ValueError):
 
 
 def _links(expand: bool, base: str = "") -> dict[str, str | None]:
-    return {**{k: base + v for k, v in LINKS.items()}, "expand": "/api/graph/entity" if expand else None}
+    return {**{k: base + v for k, v in LINKS.items()}, "expand": "/api/graph/entity" if expand else None,
+            "normalise": "/api/normalise" if expand else None}
+
+
+def _search_terms(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each node with `search`: its labels, synonyms and hidden labels normalised as every server search does."""
+    for node in nodes:
+        terms = [node["labels"].get("en"), node["labels"].get("zh"), *node.get("synonyms", []),
+                 *node.get("hidden_labels", [])]
+        node["search"] = sorted({normalise(t) for t in terms if t} - {""})
+    return nodes
 
 
 def _json(view: View, vis: bool, options: ProjectionOptions) -> JSONResponse:
     data = page_data(view, links=_links(True)) if vis else payload(view)
+    _search_terms(data["nodes"])
     if vis:
         data["flags"] = _flag_params(options)
     return JSONResponse(data)
+
+
+@router.get("/api/normalise", operation_id="normalise_text", tags=["referral"])
+def api_normalise(text: Annotated[str, Query(max_length=200, description="Text typed into a search box.")]
+                  ) -> dict[str, str]:
+    """The text as every search compares it (the network page's search box asks this, so both search alike)."""
+    return {"text": text, "normalised": normalise(text)}
 
 
 def _flag_params(options: ProjectionOptions) -> dict[str, str]:
@@ -117,11 +136,12 @@ def page_html(view: View, options: ProjectionOptions, *, standalone: bool = Fals
               query: str | None = None, mode: str = "graph", reserve: View | None = None) -> str:
     """The network page: served (assets from /static) or one standalone file with everything inline."""
     data = page_data(view, links=_links(not standalone, base_url if standalone else ""))
+    _search_terms(data["nodes"])
     data["flags"] = _flag_params(options)
     if reserve is not None:
         shown = set(view.network.nodes)
         ring = page_data(reserve, links={})
-        data["reserve"] = {"nodes": [n for n in ring["nodes"] if n["id"] not in shown], "types": ring["types"],
+        data["reserve"] = {"nodes": _search_terms([n for n in ring["nodes"] if n["id"] not in shown]), "types": ring["types"],
                            "vis": {"nodes": [n for n in ring["vis"]["nodes"] if n["id"] not in shown],
                                    "edges": ring["vis"]["edges"]}}
     context: dict[str, Any] = {"title": view.title, "data": data, "standalone": standalone, "query": query,

@@ -35,8 +35,11 @@
     apiNodes.forEach(function (node) {
       if (details.has(node.id)) return;
       details.set(node.id, node);
-      var terms = [node.labels.en, node.labels.zh].concat(node.synonyms || [], node.hidden_labels || []);
-      searchIndex.push({ id: node.id, terms: terms.filter(Boolean).map(norm) });
+      // The server sends each node's terms normalised as every server search does (node.search); a
+      // standalone file without them falls back to the simple folding of norm().
+      var terms = node.search || [node.labels.en, node.labels.zh].concat(node.synonyms || [], node.hidden_labels || [])
+        .filter(Boolean).map(norm);
+      searchIndex.push({ id: node.id, terms: terms });
     });
   }
 
@@ -219,8 +222,20 @@
     showDetails(id);
   }
 
-  function search(query) {
-    var q = norm(query.trim());
+  // The typed text, normalised by the server (the same function as every search there), else locally.
+  function normalised(query) {
+    if (!data.links.normalise || !query.trim()) return Promise.resolve(norm(query.trim()));
+    var url = data.links.normalise + "?" + new URLSearchParams({ text: query.trim().slice(0, 200) }).toString();
+    return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.json().then(function (answer) { return answer.normalised; }) : norm(query.trim());
+    }, function () { return norm(query.trim()); });
+  }
+
+  function searchFor(query) {
+    return normalised(query).then(search);
+  }
+
+  function search(q) {
     if (!q) return [];
     var found = [];
     searchIndex.forEach(function (entry) {
@@ -253,13 +268,28 @@
 
   function setupSearch() {
     var input = document.getElementById("search");
-    input.addEventListener("input", function () { showResults(search(input.value)); });
+    var latest = 0;
+    input.addEventListener("input", function () {
+      var asked = ++latest;
+      var text = input.value;
+      searchFor(text).then(function (found) {
+        if (asked !== latest) return;
+        showResults(found);
+        input.dataset.shown = text;  // tests and assistive tools can tell the list belongs to this text
+      });
+    });
     input.addEventListener("keydown", function (event) {
       if (event.key !== "Enter") return;
       event.preventDefault();
-      var found = search(input.value);
-      showResults(found);
-      if (found.length) focusNode(found[0].id);
+      var asked = ++latest;
+      var text = input.value;
+      searchFor(text).then(function (found) {
+        if (asked !== latest) return;
+        showResults(found);
+        if (found.length) focusNode(found[0].id);
+        input.dataset.shown = text;
+        input.dataset.found = text;
+      });
     });
   }
 
