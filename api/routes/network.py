@@ -135,7 +135,7 @@ def _flag_params(options: ProjectionOptions) -> dict[str, str]:
 def page_html(view: View, options: ProjectionOptions, *, standalone: bool = False, base_url: str = "",
               query: str | None = None, mode: str = "graph", reserve: View | None = None) -> str:
     """The network page: served (assets from /static) or one standalone file with everything inline."""
-    data = page_data(view, links=_links(not standalone, base_url if standalone else ""))
+    data = page_data(view, links=_links(not standalone, base_url if standalone else ""), overview=mode == "overview")
     _search_terms(data["nodes"])
     data["flags"] = _flag_params(options)
     if reserve is not None:
@@ -213,8 +213,8 @@ def api_export(store: StoreDep, options: FlagsDep,
 
 @router.get("/graph", response_class=HTMLResponse, include_in_schema=False)
 def page_center(max_nodes: NodeCap, store: StoreDep, options: FlagsDep) -> HTMLResponse:
-    """The whole center, drawn."""
-    return _page(whole(center_network(store, options), max_nodes=max_nodes), options)
+    """The whole center, drawn as an overview a person can read (the center pinned, its own relations summarised)."""
+    return _page(whole(center_network(store, options), max_nodes=max_nodes), options, mode="overview")
 
 
 @router.get("/graph/entity", include_in_schema=False, response_model=None)

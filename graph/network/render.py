@@ -60,9 +60,14 @@ def edge_tooltip(data: dict[str, Any], source: str, target: str) -> str:
     return "\n".join(lines)
 
 
-def options(node_count: int) -> dict[str, Any]:
-    """vis-network options: physics that stabilises in a bounded number of iterations, then the page stops it."""
+def options(node_count: int, overview: bool = False) -> dict[str, Any]:
+    """vis-network options: physics that stabilises in a bounded number of iterations, then the page stops it.
+
+    In the `overview` (the whole center), a label whose drawn size falls under 9 px is not drawn: zoomed out,
+    only the most connected nodes are named; zoom in or hover for the rest."""
     large = node_count > LARGE
+    labels = {"scaling": {"label": {"enabled": True, "min": 12, "max": 24, "drawThreshold": 9, "maxVisible": 40}}} \
+        if overview else {}
     return {
         "autoResize": True,
         "layout": {"improvedLayout": not large, "randomSeed": 7},
@@ -74,41 +79,61 @@ def options(node_count: int) -> dict[str, Any]:
                     "minVelocity": 1.0, "maxVelocity": 60},
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": large, "keyboard": False,
                         "multiselect": False},
-        "nodes": {"font": {"size": 16, "face": "system-ui, sans-serif", "color": "#1d2733"}, "borderWidth": 1},
+        "nodes": {"font": {"size": 16, "face": "system-ui, sans-serif", "color": "#1d2733"}, "borderWidth": 1,
+                  **labels},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
                   "smooth": False if large else {"enabled": True, "type": "continuous", "roundness": 0.3},
                   "font": {"size": 10, "align": "middle"}, "selectionWidth": 2},
     }
 
 
-def vis_data(view: View) -> dict[str, Any]:
-    """The vis-network nodes, edges and options of a view, assembled by pyvis."""
+def hubs(view: View) -> set[str]:
+    """The nodes whose star of edges hides the structure of an overview: the center, linked to nearly everything."""
+    return {node for node, kind in view.network.nodes(data="type") if kind == "Center"}
+
+
+def vis_data(view: View, overview: bool = False) -> dict[str, Any]:
+    """The vis-network nodes, edges and options of a view, assembled by pyvis.
+
+    The `overview` (the whole center) is drawn to be read: the center is pinned at the middle and its own
+    relations are kept out of the layout and hidden (`hub`; the page summarises them and shows them on request,
+    the text alternative lists them), node labels are sized by how connected the node is and drawn only when
+    large enough to read."""
     network = view.network
+    hub = hubs(view) if overview else set()
     net = Network(directed=True, cdn_resources="local")
     for node, data in sorted(network.nodes(data=True), key=lambda item: item[0]):
         label, colour = data["label"], TYPE_STYLE[data["type"]][1]
         if data["labels"].get("zh"):
             label = f"{label}\n{data['labels']['zh']}"
-        size = 9 + 3 * math.sqrt(network.degree(node)) + (8 if node == view.focus else 0)
+        degree = sum(1 for s, t in network.to_undirected(as_view=True).edges(node) if not {s, t} & hub) \
+            if overview else network.degree(node)
+        size = 9 + 3 * math.sqrt(degree) + (8 if node == view.focus else 0)
+        extra: dict[str, Any] = {}
+        if overview:
+            extra = {"font": {"size": round(11 + 2.2 * math.sqrt(degree), 1)}}
+            if node in hub:
+                extra.update(x=0, y=0, fixed=True, physics=False, font={"size": 22})
         net.add_node(node, label=label, shape=SHAPES.get(data["type"], "dot"), color=colour, size=round(size, 1),
-                     title=node_tooltip(data), borderWidth=3 if node == view.focus else 1)
+                     title=node_tooltip(data), borderWidth=3 if node == view.focus else 1, **extra)
     for source, target, data in sorted(network.edges(data=True), key=lambda e: (e[0], e[2]["property"], e[1])):
         style = EDGE_STYLE[data["status"]]
+        extra = {"hub": True, "physics": False} if {source, target} & hub else {}
         net.add_edge(source, target, id=f"{source} {data['property']} {target}", title=edge_tooltip(
             data, network.nodes[source]["label"], network.nodes[target]["label"]),
-            dashes=style["dashes"], color=style["color"], width=style["width"], status=data["status"])
-    net.options = options(network.number_of_nodes())
+            dashes=style["dashes"], color=style["color"], width=style["width"], status=data["status"], **extra)
+    net.options = options(network.number_of_nodes(), overview)
     nodes, edges, _, _, _, options_json = net.get_network_data()
     for node in nodes:
         node["type"] = network.nodes[node["id"]]["type"]
     return {"nodes": nodes, "edges": edges, "options": json.loads(options_json)}
 
 
-def page_data(view: View, *, links: dict[str, str | None]) -> dict[str, Any]:
+def page_data(view: View, *, links: dict[str, str | None], overview: bool = False) -> dict[str, Any]:
     """Everything the page needs in one JSON document: the API answer, the drawing data and the links to use."""
-    return {**payload(view), "vis": vis_data(view), "links": links,
+    return {**payload(view), "vis": vis_data(view, overview), "links": links, "overview": overview,
             "status_styles": {k: {**v, "text": STATUS_TEXT[k]} for k, v in EDGE_STYLE.items()},
             "status_order": list(STATUSES)}
 
 
-__all__ = ["EDGE_STYLE", "STATUS_TEXT", "edge_tooltip", "node_tooltip", "options", "page_data", "vis_data"]
+__all__ = ["EDGE_STYLE", "STATUS_TEXT", "edge_tooltip", "hubs", "node_tooltip", "options", "page_data", "vis_data"]

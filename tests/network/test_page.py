@@ -57,11 +57,39 @@ def test_center_page_draws_every_node_and_asks_nothing_of_other_hosts(live_serve
     with visit(browser, f"{live_server}/graph") as page:
         counts = drawing(page.page)
         assert int(counts["drawnNodes"]) == len(expected["nodes"]) == int(counts["loadedNodes"])
-        assert int(counts["drawnEdges"]) == len(expected["edges"])
+        hub = [e for e in expected["edges"] if TTC + "Center" in (e["source"], e["target"])]
+        assert int(counts["hubEdges"]) == len(hub) > 0  # the overview leaves the center's own star out
+        assert int(counts["drawnEdges"]) == len(expected["edges"]) - len(hub)
+        page.page.check("#hub-toggle")  # and draws it on request
+        poll(page.page, f"document.getElementById('network').dataset.drawnEdges === '{len(expected['edges'])}'")
         assert page.outside_requests() == []
         assert page.console_errors == []
         assert page.page.locator("#cap-note").is_hidden()
         page.screenshot("network-center")
+
+
+DOCS = Path(__file__).parents[2] / "docs"
+
+
+def test_the_overview_is_readable_and_has_a_text_alternative(live_server: str, browser: Any) -> None:
+    """At 1400 x 1000 the whole center is an overview: the center pinned, its relations summarised, labels only
+    where they can be read. Writes the README's picture, docs/network.png."""
+    expected = api(live_server, "/api/graph")
+    with visit(browser, f"{live_server}/graph", viewport=(1400, 1000)) as page:
+        drawing(page.page)
+        summary = page.page.locator("#hub-summary")
+        assert summary.is_visible() and "left out of this overview" in summary.inner_text()
+        center = page.page.evaluate("JSON.parse(document.getElementById('graph-data').textContent).vis.nodes"
+                                    f".find(n => n.id === '{TTC}Center')")
+        assert (center["fixed"], center["x"], center["y"]) == (True, 0, 0)  # pinned
+        nodes = page.page.locator(".text-alternative table").nth(0).locator("tbody tr")
+        relations = page.page.locator(".text-alternative table").nth(1).locator("tbody tr")
+        assert (nodes.count(), relations.count()) == (len(expected["nodes"]), len(expected["edges"]))
+        jiang = relations.filter(has_text="Jiang").filter(has_text="treats").first.text_content() or ""
+        assert "Esophageal cancer" in jiang and "inferred" in jiang
+        assert page.page.locator("#network").get_attribute("role") == "img"
+        DOCS.mkdir(exist_ok=True)
+        page.page.screenshot(path=str(DOCS / "network.png"))
 
 
 def test_unticking_a_type_in_the_legend_hides_its_nodes(live_server: str, browser: Any) -> None:

@@ -11,6 +11,7 @@
   var details = new Map();
   var hiddenTypes = new Set();
   var hiddenStatuses = new Set();
+  var showHub = false;  // the overview hides the center's own star of edges until asked
   var searchIndex = [];
   var network = null;
   var nodes = null;
@@ -53,7 +54,7 @@
   function visEdge(edge) {
     var copy = Object.assign({}, edge);
     copy.title = tip(edge.title || "");
-    copy.hidden = hiddenStatuses.has(edge.status);
+    copy.hidden = hiddenStatuses.has(edge.status) || (edge.hub === true && !showHub);
     return copy;
   }
 
@@ -134,9 +135,33 @@
   function setStatusHidden(status, hidden) {
     if (hidden) hiddenStatuses.add(status); else hiddenStatuses.delete(status);
     edges.update(edges.get({ filter: function (e) { return e.status === status; } }).map(function (e) {
-      return { id: e.id, hidden: hidden };
+      return { id: e.id, hidden: hidden || (e.hub === true && !showHub) };
     }));
     updateCounts();
+  }
+
+  // The overview: a note saying the center's relations are summarised, and a box to draw them.
+  function setupHub() {
+    var hubEdges = edges.get({ filter: function (e) { return e.hub === true; } });
+    canvas.dataset.hubEdges = String(hubEdges.length);
+    if (!hubEdges.length) return;
+    var box = document.getElementById("hub-toggle");
+    var summary = document.getElementById("hub-summary");
+    var counts = {};
+    hubEdges.forEach(function (e) {
+      var label = (e.title && e.title.textContent || "").split("\n")[0].split("—")[1] || "";
+      label = label.split("→")[0].trim();
+      counts[label] = (counts[label] || 0) + 1;
+    });
+    summary.textContent = "The center's own " + hubEdges.length + " relations (" + Object.keys(counts).sort().map(
+      function (k) { return k + " " + counts[k]; }).join(", ") + ") are left out of this overview so its structure " +
+      "shows; tick the box to draw them, or see the table below the drawing.";
+    document.getElementById("hub").hidden = false;
+    box.addEventListener("change", function () {
+      showHub = box.checked;
+      edges.update(hubEdges.map(function (e) { return { id: e.id, hidden: !showHub || hiddenStatuses.has(e.status) }; }));
+      updateCounts();
+    });
   }
 
   function link(text, href) {
@@ -390,6 +415,7 @@
     });
     buildLegend();
     buildStatusLegend();
+    setupHub();
     setupSearch();
     showPaths();
     updateCounts();
