@@ -127,13 +127,14 @@ def test_equipment_includes_uses_device(store: OxigraphStore) -> None:
     assert column(rows, "predicate") == {URIRef("https://schema.org/usesDevice")}
     robot = run(store, "equipment_for_procedure", procedure="ttc:RoboticSurgery")
     assert column(robot, "equipment") == {TTC.DaVinciSurgicalSystem}
-    assert column(robot, "center_has") == {Literal(True)}
+    assert column(robot, "center_has") == {Literal(False)}  # the robot is used; whose it is, the source does not say
 
 
-def test_workup_for_esophageal_cancer_is_exactly_four_examinations(store: OxigraphStore) -> None:
+def test_workup_for_esophageal_cancer_is_three_examinations_and_an_ambiguous_fourth(store: OxigraphStore) -> None:
     rows = run(store, "workup_for_condition", condition="ttc:EsophagealCancer")
-    assert column(rows, "examination") == {TTC.HeadMRI, TTC.ECT, TTC.PETCT, TTC.MediastinoscopyBiopsy}
-    assert column(rows, "status") == {KG.Stated}
+    assert column(rows, "examination") == {TTC.HeadMRI, TTC.ECT, TTC.PETCT}
+    assert column(rows, "status") == {KG.Implied}  # one joint sentence for lung and esophageal cancer: a reading
+    # mediastinoscopic biopsy is a lung cancer staging test; for esophageal cancer it stays an ambiguous claim
     assert not run(store, "workup_for_condition", condition="ttc:SuperiorSulcusTumour")  # no inheritance
 
 
@@ -156,8 +157,8 @@ def test_late_or_unresectable_options(store: OxigraphStore) -> None:
     by_option = {row["option"]: row for row in rows}
     neoadjuvant = by_option[TTC.NeoadjuvantChemotherapy]
     assert neoadjuvant["indication"] == TTC.LateLesions
-    assert set(str(neoadjuvant["precedes"]).split()) == {
-        str(TTC.RadicalLungCancerSurgery), str(TTC.MinimallyInvasiveRadicalEsophagectomy)}
+    # before lung cancer resection; before the *minimally invasive* esophagectomy only as an ambiguous claim
+    assert set(str(neoadjuvant["precedes"]).split()) == {str(TTC.RadicalLungCancerSurgery)}
     assert by_option[TTC.RadiofrequencyAblation]["indication"] == TTC.UnresectableAdvancedTumour
     assert TTC.RoboticSurgery not in by_option
     wider = run(store, "late_or_unresectable_options", include_inferred="true")
