@@ -5,7 +5,7 @@ window.addEventListener("DOMContentLoaded", function () {
     url: "/openapi.json",
     dom_id: "#swagger-ui",
     validatorUrl: null,
-    deepLinking: true,
+    deepLinking: false,  // its links sit inside the operation buttons: nested controls a keyboard or screen reader cannot use
     tryItOutEnabled: true,
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",

@@ -158,6 +158,28 @@
     Yasgui.defaults.corsProxy = undefined;
   }
 
+  // Names YASGUI leaves out, for screen readers and keyboards (axe-core: label, scrollable-region-focusable,
+  // aria-required-children): the query box, the read-only endpoint field, the editor's scroll area, and the
+  // "add tab" button moved out of the tab list, where only tabs may be.
+  function labelControls(container) {
+    container.querySelectorAll(".CodeMirror textarea").forEach(function (box) {
+      box.setAttribute("aria-label", "SPARQL query");
+    });
+    container.querySelectorAll("input.autocomplete").forEach(function (field) {
+      field.setAttribute("aria-label", "Endpoint (this editor only queries the local knowledge graph)");
+    });
+    container.querySelectorAll(".CodeMirror-scroll").forEach(function (area) {
+      area.setAttribute("tabindex", "0");
+      area.setAttribute("aria-label", "SPARQL query text");
+    });
+    container.querySelectorAll('[role="tablist"] button').forEach(function (button) {
+      var item = button.parentNode.getAttribute("role") === "presentation" ? button.parentNode : button;
+      var list = item.closest('[role="tablist"]');
+      item.classList.add("kg-add-tab");
+      list.parentNode.insertBefore(item, list.nextSibling);
+    });
+  }
+
   function ensureLocalEndpoint(tab, endpoint) {
     if (!tab) return;
     var current;
@@ -372,6 +394,9 @@
         }, 0);
       });
       lockEndpointFields(container);
+      labelControls(container);
+      yasgui.on("tabSelect", function () { window.setTimeout(function () { labelControls(container); }, 0); });
+      yasgui.on("tabAdd", function () { window.setTimeout(function () { labelControls(container); }, 0); });
       hideOnlineHelpLinks();
       linkResultsLocally(container, prefixes);
 
