@@ -186,7 +186,7 @@ def entity_view(store: Store, iri: URIRef) -> EntityView:
         elif predicate in marks and isinstance(value, Literal):
             marks[predicate].add(str(value))
             if predicate in _LABELS:
-                labels.append(Label(_LABELS[predicate], _lang(value.language), str(value)))
+                labels.append(Label(_LABELS[predicate], _lang(value.language), str(value)))  # type: ignore[index]
         elif predicate in _LABELS and isinstance(value, Literal):
             labels.append(Label(_LABELS[predicate], _lang(value.language), str(value)))  # type: ignore[index]
         elif predicate in _NOTES and isinstance(value, Literal):
