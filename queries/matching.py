@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import opencc
 from rdflib.term import Node
 
 from graph.namespaces import TTC
@@ -54,9 +55,81 @@ _LABEL_RANK = {"prefLabel": 0, "altLabel": 1, "hiddenLabel": 2, "code": 3, "code
 _Q = Param("q", "string", True, "", "")
 
 
+_T2S = opencc.OpenCC("t2s.json")  # built once: loading the dictionaries is the slow part
+
+#: Common subtype names the source never uses, and the broader condition it does state. A coordinator who
+#: types one is shown that condition marked as broader, never answered as if the subtype were stated.
+#: Keys are normalised (`normalise`); values are `ttc:` names. `None`: the center is not stated to treat it.
+SUBTYPES: dict[str, str | None] = {
+    "nsclc": "ttc:LungCancer", "non small cell lung cancer": "ttc:LungCancer",
+    "non small cell lung carcinoma": "ttc:LungCancer", "sclc": "ttc:LungCancer",
+    "small cell lung cancer": "ttc:LungCancer", "small cell lung carcinoma": "ttc:LungCancer",
+    "lung adenocarcinoma": "ttc:LungCancer", "adenocarcinoma of the lung": "ttc:LungCancer",
+    "squamous cell carcinoma of the lung": "ttc:LungCancer", "lung squamous cell carcinoma": "ttc:LungCancer",
+    "非小细胞肺癌": "ttc:LungCancer", "小细胞肺癌": "ttc:LungCancer", "肺腺癌": "ttc:LungCancer", "肺鳞癌": "ttc:LungCancer",
+    "breast cancer": None, "breast carcinoma": None, "乳腺癌": None,
+}
+
+#: Every message `resolve` and `search` build, in English and Chinese, chosen by `lang`.
+MESSAGES: dict[str, dict[str, str]] = {
+    "not_called": {"en": "Not stated in the source: no {what} in the graph is called '{q}'.",
+                   "zh": "原文未提及：图谱中没有名为“{q}”的{what}。"},
+    "nothing_called": {"en": "Not stated in the source: nothing in the graph is called '{q}'.",
+                       "zh": "原文未提及：图谱中没有名为“{q}”的条目。"},
+    "other_kind": {"en": "Not stated in the source: no {what} is called '{q}'; it is {kind}: {name}.",
+                   "zh": "原文未提及：没有名为“{q}”的{what}；它是{kind}：{name}。"},
+    "all_words": {"en": "Nothing is called exactly '{q}'; the one name holding every word of it is '{label}' ({name}).",
+                  "zh": "没有完全名为“{q}”的条目；包含其全部词语的唯一名称是“{label}”（{name}）。"},
+    "several": {"en": "'{q}' names {n} entities: choose one; nothing is guessed.",
+                "zh": "“{q}”对应{n}个条目：请选择一个，系统不做猜测。"},
+    "several_words": {"en": "Nothing is called exactly '{q}'; {n} names hold every word of it: choose one; nothing is guessed.",
+                      "zh": "没有完全名为“{q}”的条目；{n}个名称包含其全部词语：请选择一个，系统不做猜测。"},
+    "no_same_code": {"en": "No entity has the same meaning as ICD-10 '{q}': choose one; nothing is guessed.",
+                     "zh": "没有条目与 ICD-10“{q}”含义相同：请选择一个，系统不做猜测。"},
+    "broader": {"en": "Broader: the source does not distinguish this subtype. '{q}' is not in the graph; "
+                      "the source states {name}, which covers it.",
+                "zh": "更宽泛：原文未区分这一亚型。图谱中没有“{q}”；原文提及的是涵盖它的{name}。"},
+    "not_treated": {"en": "The center is not stated to treat '{q}'. The source's words 'breast benign and malignant "
+                          "tumors' are read as chest (Chinese 胸 means both), not as breast cancer.",
+                    "zh": "原文未说明本中心治疗“{q}”。原文“breast benign and malignant tumors”一语按“胸部”理解"
+                          "（中文“胸”兼指两者），并非乳腺癌。"},
+    "hidden": {"en": "'{label}' is the source's own wording, kept as a hidden label of {name}.",
+               "zh": "“{label}”是原文用语，作为{name}的隐藏标签保留。"},
+    "editorial": {"en": " Editorial note: {note}", "zh": " 编者注（英文）：{note}"},
+    "code_same": {"en": "ICD-10 {label} has the same meaning as {name}.", "zh": "ICD-10 {label} 与{name}含义相同。"},
+    "code_label": {"en": "'{label}' is WHO's name of the ICD-10 code that means the same as {name}.",
+                   "zh": "“{label}”是世卫组织对与{name}含义相同的 ICD-10 编码的命名。"},
+    "code_category": {"en": "ICD-10 {label} is not in the graph; it falls under {category}, the code of {name}: "
+                            "choose it only if that is what you mean.",
+                      "zh": "图谱中没有 ICD-10 {label}；它属于{name}的编码 {category}：仅在确为此意时选择。"},
+    "code_broad": {"en": "ICD-10 {label} is broader than {name}: choose it only if that is what you mean.",
+                   "zh": "ICD-10 {label} 比{name}更宽泛：仅在确为此意时选择。"},
+    "code_narrow": {"en": "ICD-10 {label} covers only part of {name}: choose it only if that is what you mean.",
+                    "zh": "ICD-10 {label} 只涵盖{name}的一部分：仅在确为此意时选择。"},
+    "code_close": {"en": "ICD-10 {label} is close to {name}: choose it only if that is what you mean.",
+                   "zh": "ICD-10 {label} 与{name}相近：仅在确为此意时选择。"},
+    "code_related": {"en": "ICD-10 {label} is related to {name}: choose it only if that is what you mean.",
+                     "zh": "ICD-10 {label} 与{name}相关：仅在确为此意时选择。"},
+}
+KIND_NAMES: dict[str, dict[str, str]] = {
+    "condition": {"en": "a condition", "zh": "病症"}, "indication": {"en": "an indication", "zh": "适应证"},
+    "therapy": {"en": "a therapy", "zh": "治疗"}, "examination": {"en": "an examination", "zh": "检查"},
+    "procedure": {"en": "a procedure", "zh": "操作"}, "equipment": {"en": "a piece of equipment", "zh": "设备"},
+    "approach": {"en": "an approach", "zh": "手术方式"}, "center": {"en": "a center", "zh": "中心"},
+    "organization": {"en": "an organization", "zh": "机构"}, "specialty": {"en": "a specialty", "zh": "专科"},
+    "place": {"en": "a place", "zh": "地点"}, "research": {"en": "research", "zh": "研究"},
+    "training": {"en": "training", "zh": "培训"},
+}
+
+
+def message(key: str, lang: str = "en", **values: object) -> str:
+    """The catalogue's message `key` in `lang` (`en` or `zh`), filled with `values`."""
+    return MESSAGES[key]["zh" if lang == "zh" else "en"].format(**values)
+
+
 def normalise(text: str) -> str:
-    """The form two spellings of one name share: NFKC, case-folded, apostrophes dropped, punctuation and
-    hyphens as spaces, American spelling, single spaces.
+    """The form two spellings of one name share: Traditional Chinese as Simplified (OpenCC), NFKC,
+    case-folded, apostrophes dropped, punctuation and hyphens as spaces, American spelling, single spaces.
 
     Example:
         >>> normalise("Oesophageal  Tumour") == normalise("esophageal tumor")
@@ -64,7 +137,7 @@ def normalise(text: str) -> str:
         >>> normalise("\uff2a\uff49\uff41\uff4e\uff47\u2019s anastomosis")  # full-width, curly apostrophe
         'jiangs anastomosis'
     """
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    text = unicodedata.normalize("NFKC", _T2S.convert(text)).casefold().translate(_APOSTROPHES)
     text = "".join(" " if unicodedata.category(char).startswith("P") else char for char in text)
     for british, american in SPELLINGS:
         text = text.replace(british, american)
@@ -232,16 +305,20 @@ class Answer:
                 "results": self.results, "notes": self.notes}
 
 
-def _what(kinds: frozenset[str]) -> str:
+def _what(kinds: frozenset[str], lang: str = "en") -> str:
+    if lang == "zh":
+        return "或".join(KIND_NAMES[kind]["zh"] for kind in sorted(kinds)) if kinds else "条目"
     return " or ".join(sorted(kinds)) if kinds else "entity"
 
 
 def resolve(index: LabelIndex, q: str, kinds: frozenset[str], lang: str = "en") -> Answer:
-    """Match `q` to one entity of `kinds` by its IRI, an exact label or a code of the same meaning.
+    """Match `q` to one entity of `kinds` by its IRI, an exact label, a code of the same meaning, or the
+    one name that holds every word typed (in any order).
 
     Anything less than that is never a match: several exact names, a code that is broader or
-    narrower than a condition, or names that merely contain every word typed give `candidates` to
-    choose from; nothing at all gives `found` false with close suggestions.
+    narrower than a condition, or several names that hold every word typed give `candidates` to
+    choose from; nothing at all gives `found` false with a way on: close names, the broader condition
+    a common subtype name falls under (marked `broader`), never merged into the answer.
     """
     text = check_input(q)
     answer = Answer(input=q)
@@ -256,45 +333,77 @@ def resolve(index: LabelIndex, q: str, kinds: frozenset[str], lang: str = "en") 
         return _matched(answer, index.entities[firm[0].entity], firm[0], lang)
     why = ""
     if firm:
-        why = f"'{text}' names {len(firm)} entities"
+        why = message("several", lang, q=text, n=len(firm))
     elif loose := _best_per_entity(label for label in exact if label.mapping not in ("", "exactMatch")) or \
             _category_codes(index, text, kinds):
-        firm, why = loose, f"No entity has the same meaning as ICD-10 '{text}'"
+        firm, why = loose, message("no_same_code", lang, q=text)
+    elif len(same := _best_per_entity(_same_words(index, text, kinds))) == 1:
+        entity = index.entities[same[0].entity]
+        _matched(answer, entity, same[0], lang, how="all_words")
+        answer.notes.insert(0, message("all_words", lang, q=text, label=same[0].text, name=entity.label(lang)))
+        return answer
     elif words := _best_per_entity(_by_words(index, text, kinds)):
-        firm, why = words, f"Nothing is called exactly '{text}'; {len(words)} name(s) hold every word of it"
+        firm, why = words, message("several_words", lang, q=text, n=len(words))
     if firm:
         answer.candidates = [index.entities[label.entity].json(lang, label.text) for label in firm]
-        answer.notes = [f"{why}: choose one; nothing is guessed."] + [
-            _code_note(label, index.entities[label.entity]) for label in firm if label.mapping not in ("", "exactMatch")]
+        answer.notes = [why] + [_code_note(label, index.entities[label.entity], lang)
+                                for label in firm if label.mapping not in ("", "exactMatch")]
         return answer
     answer.found = False
-    answer.notes.append(f"{NOT_STATED.capitalize()}: no {_what(kinds)} in the graph is called '{text}'.")
-    for label in _best_per_entity(label for label in named if label not in exact):
-        other = index.entities[label.entity]
-        answer.notes.append(f"'{text}' names the {other.kind} {other.en}, not a {_what(kinds)}.")
-    answer.candidates = [index.entities[label.entity].json(lang, label.text) for label in suggestions(index, text, kinds)]
+    others = [index.entities[label.entity] for label in _best_per_entity(label for label in named if label not in exact)]
+    if others:
+        answer.notes.append(message("other_kind", lang, q=text, what=_what(kinds, lang),
+                                    kind=KIND_NAMES.get(others[0].kind, {}).get(lang, others[0].kind),
+                                    name=", ".join(other.label(lang) for other in others)))
+        answer.candidates = [other.json(lang) for other in others]
+    else:
+        answer.notes.append(message("not_called", lang, q=text, what=_what(kinds, lang)))
+    answer.candidates += [index.entities[label.entity].json(lang, label.text)
+                          for label in suggestions(index, text, kinds)
+                          if label.entity not in {c["id"] for c in answer.candidates}]
+    _broader_way_on(index, answer, text, lang)
     return answer
 
 
-def _matched(answer: Answer, entity: Entity, label: Label, lang: str = "en") -> Answer:
+def _broader_way_on(index: LabelIndex, answer: Answer, text: str, lang: str) -> None:
+    """For a common subtype name the graph lacks: the broader condition the source states, marked as broader."""
+    norm = normalise(text)
+    if norm not in SUBTYPES:
+        return
+    broader = SUBTYPES[norm]
+    entity = index.entity(broader) if broader else None
+    if entity is None:
+        answer.notes.append(message("not_treated", lang, q=text))
+        return
+    answer.notes.append(message("broader", lang, q=text, name=entity.label(lang)))
+    item = entity.json(lang)
+    item["broader"] = message("broader", lang, q=text, name=entity.label(lang))
+    answer.candidates = [item] + [c for c in answer.candidates if c["id"] != entity.id]
+
+
+def _matched(answer: Answer, entity: Entity, label: Label, lang: str = "en", how: str = "") -> Answer:
     answer.entity, answer.matched = entity, entity.json(lang, label.text)
-    if label.kind == "hiddenLabel":
-        answer.notes.append(f"'{label.text}' is the source's own wording, kept as a hidden label of {entity.en}."
-                            + (f" Editorial note: {entity.notes}" if entity.notes else ""))
+    answer.matched["match"] = how or {"id": "id", "code": "code", "codeLabel": "code_label"}.get(label.kind, "label")
+    name = entity.label(lang)
+    if how:
+        pass
+    elif label.kind == "hiddenLabel":
+        answer.notes.append(message("hidden", lang, label=label.text, name=name)
+                            + (message("editorial", lang, note=entity.notes) if entity.notes else ""))
     elif label.kind == "code":
-        answer.notes.append(f"ICD-10 {label.text} has the same meaning as {entity.en}.")
+        answer.notes.append(message("code_same", lang, label=label.text, name=name))
     elif label.kind == "codeLabel":
-        answer.notes.append(f"'{label.text}' is WHO's name of the ICD-10 code that means the same as {entity.en}.")
+        answer.notes.append(message("code_label", lang, label=label.text, name=name))
     return answer
 
 
-def _code_note(label: Label, entity: Entity) -> str:
+def _code_note(label: Label, entity: Entity, lang: str = "en") -> str:
+    name = entity.label(lang)
     if label.mapping.startswith("category "):
-        return (f"ICD-10 {label.text} is not in the graph; it falls under {label.mapping[9:]}, the code of {entity.en}: "
-                "choose it only if that is what you mean.")
-    how = {"broadMatch": "is broader than", "narrowMatch": "covers only part of",
-           "closeMatch": "is close to"}.get(label.mapping, "is related to")
-    return f"ICD-10 {label.text} {how} {entity.en}: choose it only if that is what you mean."
+        return message("code_category", lang, label=label.text, category=label.mapping[9:], name=name)
+    key = {"broadMatch": "code_broad", "narrowMatch": "code_narrow", "closeMatch": "code_close"}.get(label.mapping,
+                                                                                                  "code_related")
+    return message(key, lang, label=label.text, name=name)
 
 
 def _category_codes(index: LabelIndex, text: str, kinds: frozenset[str]) -> list[Label]:
@@ -305,6 +414,15 @@ def _category_codes(index: LabelIndex, text: str, kinds: frozenset[str]) -> list
     return [Label(text, "code", label.entity, mapping=f"category {label.text}")
             for label in index.exact.get(normalise(code.group(1)), [])
             if label.kind == "code" and label.mapping == "exactMatch" and index.entities[label.entity].kind in kinds]
+
+
+def _same_words(index: LabelIndex, text: str, kinds: frozenset[str]) -> list[Label]:
+    """Labels made of exactly the words typed, in another order ("cancer lung"): no word more, so never
+    a narrower or broader name."""
+    words = sorted(normalise(text).split())
+    return [label for label in index.labels
+            if label.kind in ("prefLabel", "altLabel") and index.entities[label.entity].kind in kinds
+            and len(words) > 1 and sorted(label.words) == words]
 
 
 def _by_words(index: LabelIndex, text: str, kinds: frozenset[str]) -> list[Label]:
@@ -416,12 +534,41 @@ def search(index: LabelIndex, q: str, *, kinds: frozenset[str] | None = None, li
         item.update(match=label.kind, match_lang=label.lang or None)
         answer.results.append(item)
     if not answer.results:
+        for label in _category_codes(index, text, frozenset(KINDS) if kinds is None else kinds):
+            item = index.entities[label.entity].json(lang, label.text)
+            item.update(match="code_category", match_lang=None)
+            answer.results.append(item)
+            answer.notes.append(_code_note(label, index.entities[label.entity], lang))
+    if not answer.results:
         answer.found = False
-        answer.notes.append(f"{NOT_STATED.capitalize()}: nothing in the graph is called '{text}'.")
+        answer.notes.append(message("nothing_called", lang, q=text))
         answer.candidates = [index.entities[label.entity].json(lang, label.text)
                              for label in suggestions(index, text, kinds)]
+        _broader_way_on(index, answer, text, lang)
     return answer
 
 
-__all__ = ["KINDS", "LANGS", "NOT_STATED", "QUERIES", "REFERRAL_DIR", "SPELLINGS", "Answer", "Code", "Entity", "Label",
-           "LabelIndex", "check_input", "label_index", "normalise", "parse_lang", "resolve", "search", "suggestions"]
+__all__ = [
+    "KINDS",
+    "KIND_NAMES",
+    "LANGS",
+    "MESSAGES",
+    "NOT_STATED",
+    "QUERIES",
+    "REFERRAL_DIR",
+    "SPELLINGS",
+    "SUBTYPES",
+    "Answer",
+    "Code",
+    "Entity",
+    "Label",
+    "LabelIndex",
+    "check_input",
+    "label_index",
+    "message",
+    "normalise",
+    "parse_lang",
+    "resolve",
+    "search",
+    "suggestions",
+]

@@ -189,6 +189,8 @@ def referral_page(request: Request, store: StoreDep, q: str = "", id: str = "", 
     if answer.entity is None:
         page["state"] = "choose" if answer.found else "notfound"
         status = 200 if answer.found else 404
+        if not answer.found:  # no dead end: what the center does treat
+            page["treated"] = ref.center_claims(store, index, None, frozenset(), lang).get("treatsCondition", [])
     else:
         page["state"] = "card"
         page["card"] = _card(store, index, answer.entity, includes, lang)

@@ -1,0 +1,87 @@
+"""Lookups that meet coordinators where they are: word order, Traditional Chinese, no dead ends, true messages."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from graph.namespaces import TTC
+from queries import matching
+
+
+def get(base: str, path: str, **params: str) -> httpx.Response:
+    return httpx.get(base + path, params=params, timeout=30)
+
+
+@pytest.mark.parametrize(("typed", "entity"), [
+    ("cancer lung", TTC.LungCancer), ("unresectable advanced tumour", TTC.UnresectableAdvancedTumour)])
+def test_the_one_name_with_every_word_in_another_order_answers(live_server: str, typed: str, entity: str) -> None:
+    answer = get(live_server, "/api/lookup/procedures-for-condition", q=typed).json()
+    assert answer["matched"]["id"] == str(entity) and answer["matched"]["match"] == "all_words"
+    assert any("every word" in note for note in answer["notes"])
+    zh = get(live_server, "/api/lookup/procedures-for-condition", q=typed, lang="zh").json()
+    assert any("全部词语" in note for note in zh["notes"])
+
+
+def test_a_name_with_more_words_is_only_offered(live_server: str) -> None:
+    """'oesophageal tumour' is not 'benign oesophageal tumour': narrowing would be a guess."""
+    answer = get(live_server, "/api/lookup/procedures-for-condition", q="oesophageal tumour").json()
+    assert answer["matched"] is None and answer["candidates"]
+
+
+@pytest.mark.parametrize(("traditional", "simplified"), [("縱隔鏡", "纵隔镜"), ("胸腔鏡", "胸腔镜"), ("肺癌", "肺癌")])
+def test_traditional_chinese_folds_to_simplified(traditional: str, simplified: str) -> None:
+    assert matching.normalise(traditional) == matching.normalise(simplified)
+
+
+def test_traditional_chinese_finds_what_simplified_finds(live_server: str) -> None:
+    one = get(live_server, "/api/search", q="縱隔鏡").json()["results"]
+    other = get(live_server, "/api/search", q="纵隔镜").json()["results"]
+    assert one and [r["id"] for r in one] == [r["id"] for r in other]
+
+
+@pytest.mark.parametrize("typed", ["NSCLC", "non-small cell lung cancer", "small cell lung cancer", "SCLC",
+                                   "lung adenocarcinoma", "squamous cell carcinoma of the lung"])
+def test_subtype_names_lead_to_lung_cancer_marked_broader(live_server: str, typed: str) -> None:
+    response = get(live_server, "/api/lookup/procedures-for-condition", q=typed)
+    answer = response.json()
+    assert response.status_code == 404 and answer["matched"] is None  # never answered as if stated
+    first = answer["candidates"][0]
+    assert first["id"] == str(TTC.LungCancer) and "does not distinguish this subtype" in first["broader"]
+    page = httpx.get(live_server + "/referral", params={"q": typed}, timeout=30).text
+    assert "does not distinguish this subtype" in page and 'data-testid="treated"' in page
+
+
+def test_breast_cancer_says_it_is_not_stated_and_shows_what_is(live_server: str) -> None:
+    answer = get(live_server, "/api/lookup/procedures-for-condition", q="breast cancer").json()
+    assert answer["matched"] is None
+    assert any("not stated to treat" in note and "chest" in note for note in answer["notes"])
+    page = httpx.get(live_server + "/referral", params={"q": "breast cancer"}, timeout=30).text
+    assert "not stated to treat" in page and 'data-testid="treated"' in page and "Lung cancer" in page
+
+
+@pytest.mark.parametrize("typed", ["C34.9", "lung cancer", "肺癌", "cancer lung"])
+def test_search_and_lookup_agree(live_server: str, typed: str) -> None:
+    search = get(live_server, "/api/search", q=typed, type="condition").json()
+    lookup = get(live_server, "/api/lookup/procedures-for-condition", q=typed).json()
+    found = [lookup["matched"]["id"]] if lookup["matched"] else [c["id"] for c in lookup["candidates"]]
+    assert search["results"] and search["results"][0]["id"] in found
+
+
+def test_a_message_names_what_was_searched_and_what_was_found(live_server: str) -> None:
+    answer = get(live_server, "/api/lookup/procedures-for-condition", q="mediastinoscope").json()
+    assert "nothing in the graph is called" not in answer["notes"][0]
+    assert "is called 'mediastinoscope'; it is a piece of equipment: Mediastinoscope" in answer["notes"][0]
+    page = httpx.get(live_server + "/referral", params={"q": "mediastinoscope"}, timeout=30).text
+    assert "nothing in the graph is called" not in page and "it is a piece of equipment: Mediastinoscope" in page
+
+
+def test_every_message_exists_in_both_languages() -> None:
+    for key, texts in {**matching.MESSAGES, **matching.KIND_NAMES}.items():
+        assert set(texts) == {"en", "zh"} and all(texts.values()), key
+
+
+def test_the_chinese_notes_are_chinese(live_server: str) -> None:
+    answer = get(live_server, "/api/lookup/procedures-for-condition", q="C34", lang="zh").json()
+    assert answer["notes"] and all("same meaning" not in note for note in answer["notes"])
+    assert any("含义相同" in note for note in answer["notes"])
