@@ -121,7 +121,7 @@ def _answer(answer: matching.Answer) -> JSONResponse:
 def _lookup_route(name: str, summary: str) -> Callable[..., JSONResponse]:
     def handler(request: Request, store: StoreDep, q: Q = "", include: Include = "", lang: Lang = "") -> JSONResponse:
         return _answer(ref.lookup(store, _index(request, store), name, q, include=ref.parse_include(include),
-                                  lang=matching.parse_lang(lang)))
+                                  lang=matching.pick_lang(lang, request.headers.get("accept-language"))))
 
     handler.__doc__ = summary
     router.add_api_route(f"/api/lookup/{name}", handler, methods=["GET"], response_model=LookupAnswer,
@@ -153,21 +153,22 @@ def search(request: Request, store: StoreDep, q: Q = "",
     count = int(convert(_LIMIT, limit or "10"))  # type: ignore[call-overload]
     if not 1 <= count <= 50:
         raise InvalidParameter("limit", "must be between 1 and 50")
-    return _answer(matching.search(_index(request, store), q, kinds=kinds, limit=count, lang=matching.parse_lang(lang)))
+    chosen = matching.pick_lang(lang, request.headers.get("accept-language"))
+    return _answer(matching.search(_index(request, store), q, kinds=kinds, limit=count, lang=chosen))
 
 
 @router.get("/api/center", operation_id="center_profile", tags=["referral"], response_model=CenterProfile)
 def center(request: Request, store: StoreDep, include: Include = "", lang: Lang = "") -> dict[str, Any]:
     """The center's profile: parent, affiliations, specialties, innovations, services with flags, figures with bounds."""
     return ref.center_profile(store, _index(request, store), include=ref.parse_include(include),
-                              lang=matching.parse_lang(lang))
+                              lang=matching.pick_lang(lang, request.headers.get("accept-language")))
 
 
 @router.get("/referral", response_class=HTMLResponse, include_in_schema=False)
 def referral_page(request: Request, store: StoreDep, q: str = "", id: str = "", lang: str = "",
                   include: str = "") -> HTMLResponse:
     """The coordinators' page: search with suggestions, and one printable card for a condition or procedure."""
-    lang = lang if lang in matching.LANGS else "en"
+    lang = lang if lang in matching.LANGS else matching.pick_lang("", request.headers.get("accept-language"))
     page: dict[str, Any] = {"lang": STRINGS[lang]["html_lang"], "page_lang": lang, "t": STRINGS[lang], "q": q, "id": id,
                             "title": STRINGS[lang]["title"],
                             "inferred": "inferred" in include, "sha": request.app.state.manifest["content_sha256"]}

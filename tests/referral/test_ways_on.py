@@ -85,3 +85,20 @@ def test_the_chinese_notes_are_chinese(live_server: str) -> None:
     answer = get(live_server, "/api/lookup/procedures-for-condition", q="C34", lang="zh").json()
     assert answer["notes"] and all("same meaning" not in note for note in answer["notes"])
     assert any("含义相同" in note for note in answer["notes"])
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("zh", "zh"), ("zh-CN", "zh"), ("zh-Hans", "zh"), ("zh-TW", "zh"), ("zh-HK,en;q=0.5", "zh"),
+    ("en-GB,zh;q=0.8", "en"), ("fr, zh;q=0.3, en;q=0.2", "zh"), ("zh;q=0, en", "en"), ("de", "en"), ("", "en")])
+def test_accept_language_chooses_when_lang_is_absent(header: str, expected: str) -> None:
+    assert matching.pick_lang(None, header) == expected
+    assert matching.pick_lang("en", header) == "en"  # lang, when given, wins
+
+
+def test_accept_language_reaches_the_json_and_the_page(live_server: str) -> None:
+    zh = httpx.get(live_server + "/api/lookup/procedures-for-condition", params={"q": "C34"},
+                   headers={"Accept-Language": "zh-TW,en;q=0.5"}, timeout=30).json()
+    assert zh["matched"]["label"] == "肺癌" and any("含义相同" in note for note in zh["notes"])
+    page = httpx.get(live_server + "/referral", params={"q": "mediastinoscope"},
+                     headers={"Accept-Language": "zh-CN"}, timeout=30).text
+    assert "它是设备" in page
