@@ -25,9 +25,10 @@ MATCHES = [
      TTC.NonThoracicEsophagealCancerEndoscopicRadicalResection),
     ("procedures-for-condition", "sweaty hands", TTC.PalmarHyperhidrosis, TTC.UniportalSurgeryForPalmarHyperhidrosis),
     # conditions-for-procedure
-    ("conditions-for-procedure", "radiofrequency ablation", TTC.RadiofrequencyAblation, TTC.ThoracicTumour),
+    ("conditions-for-procedure", "radiofrequency ablation", TTC.RadiofrequencyAblation, TTC.UnresectableAdvancedTumour),
     ("conditions-for-procedure", "射频消融", TTC.RadiofrequencyAblation, TTC.UnresectableAdvancedTumour),
-    ("conditions-for-procedure", "hyperthermic perfusion chemotherapy", TTC.ThermalPerfusionChemotherapy, TTC.ThoracicTumour),
+    ("conditions-for-procedure", "hyperthermic perfusion chemotherapy", TTC.ThermalPerfusionChemotherapy,
+     TTC.UnresectableAdvancedTumour),
     ("conditions-for-procedure", "MIE", TTC.MinimallyInvasiveRadicalEsophagectomy, TTC.EsophagealCancer),  # abbreviation
     ("conditions-for-procedure", "Benign Oesophageal Tumor Resection", TTC.BenignEsophagealTumourResection,
      TTC.BenignEsophagealTumour),                                                                        # mixed spellings

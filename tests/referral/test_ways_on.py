@@ -102,3 +102,28 @@ def test_accept_language_reaches_the_json_and_the_page(live_server: str) -> None
     page = httpx.get(live_server + "/referral", params={"q": "mediastinoscope"},
                      headers={"Accept-Language": "zh-CN"}, timeout=30).text
     assert "它是设备" in page
+
+
+INTERVENTIONAL = {str(TTC.ThermalPerfusionChemotherapy), str(TTC.RadiofrequencyAblation),
+                  str(TTC.RadioactiveSeedImplantation)}
+
+
+@pytest.mark.parametrize("benign", ["Benign lung tumour", "Benign esophageal tumour"])
+@pytest.mark.parametrize("include", ["", "narrower", "inferred,narrower"])
+def test_no_answer_for_a_benign_condition_suggests_an_interventional_therapy(
+        live_server: str, benign: str, include: str) -> None:
+    for lookup in ("procedures-for-condition", "workup-for-condition"):
+        answer = get(live_server, f"/api/lookup/{lookup}", q=benign, include=include).json()
+        assert answer["matched"] is not None
+        assert not INTERVENTIONAL & {item["id"] for item in answer["results"]}
+    page = httpx.get(live_server + "/referral", params={"q": benign, "include": include}, timeout=30).text
+    assert 'data-testid="card"' in page
+    assert not any(name in page for name in ("Radiofrequency ablation", "adioactive", "perfusion chemotherapy"))
+
+
+@pytest.mark.parametrize("therapy", ["radiofrequency ablation", "hyperthermic perfusion chemotherapy"])
+def test_an_interventional_therapy_shows_the_unresectable_population(live_server: str, therapy: str) -> None:
+    answer = get(live_server, "/api/lookup/conditions-for-procedure", q=therapy).json()
+    assert {item["id"] for item in answer["results"]} == {str(TTC.UnresectableAdvancedTumour)}
+    page = httpx.get(live_server + "/referral", params={"q": therapy}, timeout=30).text
+    assert "Advanced tumour that cannot be surgically resected" in page
