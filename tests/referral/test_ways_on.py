@@ -127,3 +127,21 @@ def test_an_interventional_therapy_shows_the_unresectable_population(live_server
     assert {item["id"] for item in answer["results"]} == {str(TTC.UnresectableAdvancedTumour)}
     page = httpx.get(live_server + "/referral", params={"q": therapy}, timeout=30).text
     assert "Advanced tumour that cannot be surgically resected" in page
+
+
+def test_the_card_is_json_too(live_server: str) -> None:
+    response = get(live_server, "/api/card", q="lung cancer")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["matched"]["id"] == str(TTC.LungCancer) and body["card"]["entity"]["id"] == str(TTC.LungCancer)
+    assert body["card"]["groups"] and body["card"]["footnotes"]
+    assert {"value": "C34", "mapping": "exactMatch"}.items() <= body["card"]["codes"][0].items()
+    page = httpx.get(live_server + "/referral", params={"q": "lung cancer"}, timeout=30).text
+    first = body["card"]["groups"][0]["items"][0]["labels"]["en"]
+    assert first in page  # the page and the JSON show the same card
+    procedure = get(live_server, "/api/card", q="radiofrequency ablation").json()["card"]
+    assert [c["id"] for c in procedure["conditions"]] == [str(TTC.UnresectableAdvancedTumour)]
+    missing = get(live_server, "/api/card", q="NSCLC")
+    assert missing.status_code == 404 and missing.json()["card"] is None
+    assert missing.json()["candidates"][0]["id"] == str(TTC.LungCancer)
+    assert get(live_server, "/api/card", q="").status_code == 422
