@@ -11,11 +11,12 @@ import hashlib
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from markupsafe import Markup
 
 from api.deps import SettingsDep, StoreDep
+from api.i18n import NETWORK, request_lang
 from api.pages import render
 from graph.network.analytics import report
 from graph.network.export import FORMATS, ExportFormat, export
@@ -133,11 +134,12 @@ def _flag_params(options: ProjectionOptions) -> dict[str, str]:
 
 
 def page_html(view: View, options: ProjectionOptions, *, standalone: bool = False, base_url: str = "",
-              query: str | None = None, mode: str = "graph", reserve: View | None = None) -> str:
+              query: str | None = None, mode: str = "graph", reserve: View | None = None, lang: str = "en") -> str:
     """The network page: served (assets from /static) or one standalone file with everything inline."""
     data = page_data(view, links=_links(not standalone, base_url if standalone else ""), overview=mode == "overview")
     _search_terms(data["nodes"])
     data["flags"] = _flag_params(options)
+    data["lang"], data["messages"] = lang, NETWORK[lang]
     if reserve is not None:
         shown = set(view.network.nodes)
         ring = page_data(reserve, links={})
@@ -145,7 +147,7 @@ def page_html(view: View, options: ProjectionOptions, *, standalone: bool = Fals
                            "vis": {"nodes": [n for n in ring["vis"]["nodes"] if n["id"] not in shown],
                                    "edges": ring["vis"]["edges"]}}
     context: dict[str, Any] = {"title": view.title, "data": data, "standalone": standalone, "query": query,
-                               "mode": mode, "example_query": EXAMPLE_QUERY}
+                               "mode": mode, "example_query": EXAMPLE_QUERY, "lang": lang, "m": NETWORK[lang]}
     if standalone:
         scripts = [VIS_JS.read_text(encoding="utf-8"), (STATIC / "network" / "network.js").read_text(encoding="utf-8")]
         scripts = [s.replace("</script", "<\\/script") for s in scripts]
@@ -158,8 +160,8 @@ def page_html(view: View, options: ProjectionOptions, *, standalone: bool = Fals
     return render("network.html", **context)
 
 
-def _page(view: View, options: ProjectionOptions, **kwargs: Any) -> HTMLResponse:
-    return HTMLResponse(page_html(view, options, **kwargs))
+def _page(view: View, options: ProjectionOptions, request: Request, **kwargs: Any) -> HTMLResponse:
+    return HTMLResponse(page_html(view, options, lang=request_lang(request), **kwargs))
 
 
 @router.get("/api/graph", operation_id="network_center")
@@ -212,38 +214,38 @@ def api_export(store: StoreDep, options: FlagsDep,
 
 
 @router.get("/graph", response_class=HTMLResponse, include_in_schema=False)
-def page_center(max_nodes: NodeCap, store: StoreDep, options: FlagsDep) -> HTMLResponse:
+def page_center(request: Request, max_nodes: NodeCap, store: StoreDep, options: FlagsDep) -> HTMLResponse:
     """The whole center, drawn as an overview a person can read (the center pinned, its own relations summarised)."""
-    return _page(whole(center_network(store, options), max_nodes=max_nodes), options, mode="overview")
+    return _page(whole(center_network(store, options), max_nodes=max_nodes), options, request, mode="overview")
 
 
 @router.get("/graph/entity", include_in_schema=False, response_model=None)
-def page_entity(max_nodes: NodeCap, store: StoreDep, options: FlagsDep, id: EntityId, depth: Depth = 1,
+def page_entity(request: Request, max_nodes: NodeCap, store: StoreDep, options: FlagsDep, id: EntityId, depth: Depth = 1,
                 through_center: ThroughCenter = False) -> Response:
     """One entity's neighbourhood, drawn."""
-    return _page(entity_view(store, options, id, depth, max_nodes, through_center), options, mode="entity")
+    return _page(entity_view(store, options, id, depth, max_nodes, through_center), options, request, mode="entity")
 
 
 @router.api_route("/graph/query", methods=["GET", "POST"], include_in_schema=False, response_model=None)
-def page_query(max_nodes: NodeCap, store: StoreDep, settings: SettingsDep, options: FlagsDep, query: str = "",
+def page_query(request: Request, max_nodes: NodeCap, store: StoreDep, settings: SettingsDep, options: FlagsDep, query: str = "",
                form_query: Annotated[str | None, Form(alias="query")] = None) -> Response:
     """A CONSTRUCT query's result, drawn; without a query, the form."""
     text = form_query or query
     if not text.strip():
         empty = View(from_ntriples(b""), "Network of a CONSTRUCT query", 0)
-        return _page(empty, options, mode="query", query=EXAMPLE_QUERY)
+        return _page(empty, options, request, mode="query", query=EXAMPLE_QUERY)
     try:
-        return _page(query_view(store, settings, text, options, max_nodes), options, mode="query", query=text)
+        return _page(query_view(store, settings, text, options, max_nodes), options, request, mode="query", query=text)
     except WrongQueryForm as exc:
         return PlainTextResponse(str(exc), status_code=400)
 
 
 @router.get("/graph/paths", include_in_schema=False, response_model=None)
-def page_paths(max_nodes: NodeCap, store: StoreDep, source: EntityId, target: EntityId, inferred: bool = False,
-               through_center: ThroughCenter = False) -> Response:
+def page_paths(request: Request, max_nodes: NodeCap, store: StoreDep, source: EntityId, target: EntityId,
+               inferred: bool = False, through_center: ThroughCenter = False) -> Response:
     """The shortest explanations between two entities, drawn and listed."""
     options = ProjectionOptions(inferred=inferred)
-    return _page(_between(store, options, source, target, through_center, max_nodes), options, mode="paths")
+    return _page(_between(store, options, source, target, through_center, max_nodes), options, request, mode="paths")
 
 
 def _between(store: Store, options: ProjectionOptions, source: str, target: str, through_center: bool,

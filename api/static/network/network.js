@@ -7,6 +7,13 @@
   "use strict";
 
   var data = JSON.parse(document.getElementById("graph-data").textContent);
+  // The page's words, from the server's one message table (api/i18n.py); English when a key is absent.
+  var messages = data.messages || {};
+  function t(key, fallback, values) {
+    var text = messages[key] !== undefined ? messages[key] : (fallback !== undefined ? fallback : key);
+    Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
+    return text;
+  }
   var canvas = document.getElementById("network");
   var details = new Map();
   var hiddenTypes = new Set();
@@ -86,7 +93,7 @@
       box.addEventListener("change", function () { setTypeHidden(entry.type, !box.checked); });
       var swatch = el("span", null, "swatch");
       swatch.style.background = entry.colour;
-      label.append(box, swatch, el("span", entry.label, "name"), el("span", String(counts[entry.type]), "count"));
+      label.append(box, swatch, el("span", t("type." + entry.type, entry.label), "name"), el("span", String(counts[entry.type]), "count"));
       item.appendChild(label);
       legend.appendChild(item);
     });
@@ -118,7 +125,7 @@
       var line = el("span", null, "line");
       line.style.borderTopColor = style.color;
       line.style.borderTopStyle = style.dashes === false ? "solid" : (style.dashes[0] > 4 ? "dashed" : "dotted");
-      label.append(box, line, el("span", status, "name"), el("span", style.text, "hint"));
+      label.append(box, line, el("span", status, "name"), el("span", t("status." + status, style.text), "hint"));
       item.appendChild(label);
       legend.appendChild(item);
     });
@@ -153,9 +160,8 @@
       label = label.split("→")[0].trim();
       counts[label] = (counts[label] || 0) + 1;
     });
-    summary.textContent = "The center's own " + hubEdges.length + " relations (" + Object.keys(counts).sort().map(
-      function (k) { return k + " " + counts[k]; }).join(", ") + ") are left out of this overview so its structure " +
-      "shows; tick the box to draw them, or see the table below the drawing.";
+    summary.textContent = t("hub_summary", undefined, { n: hubEdges.length, counts: Object.keys(counts).sort().map(
+      function (k) { return k + " " + counts[k]; }).join(", ") });
     document.getElementById("hub").hidden = false;
     box.addEventListener("change", function () {
       showHub = box.checked;
@@ -193,18 +199,18 @@
       box.appendChild(zh);
     }
     box.appendChild(el("p", node.type_label + " · " + node.qname, "hint"));
-    if (node.synonyms && node.synonyms.length) box.appendChild(el("p", "Also called: " + node.synonyms.join(", ")));
+    if (node.synonyms && node.synonyms.length) box.appendChild(el("p", t("also_called") + node.synonyms.join(", ")));
     if (node.codes && node.codes.length) box.appendChild(el("p", "ICD-10: " + node.codes.join(", ")));
-    if (node.value) box.appendChild(el("p", "Value: " + node.value + " (" + node.status + ")"));
+    if (node.value) box.appendChild(el("p", t("value") + node.value + " (" + node.status + ")"));
     if (node.definition) box.appendChild(el("p", node.definition));
-    if (node.note) box.appendChild(el("p", "Note: " + node.note, "note"));
+    if (node.note) box.appendChild(el("p", t("note") + node.note, "note"));
     if (node.evidence && node.evidence.length) {
-      box.appendChild(el("h4", "In the source"));
+      box.appendChild(el("h4", t("in_source")));
       box.appendChild(quoteList(node.evidence));
     }
     var side = (data.side || {})[id] || [];
     if (side.length) {
-      box.appendChild(el("h4", "Figures and statements"));
+      box.appendChild(el("h4", t("figures")));
       var list = el("ul", null, "side-items");
       side.forEach(function (item) {
         var entry = el("li");
@@ -216,11 +222,11 @@
       box.appendChild(list);
     }
     var links = el("p", null, "links");
-    if (data.links.referral) links.append(link("Referral card", data.links.referral + encodeURIComponent(id)), " · ");
-    if (data.links.entity) links.append(link("Entity page", data.links.entity + encodeURIComponent(id)), " · ");
-    if (data.links.graph) links.append(link("Neighbourhood", data.links.graph + encodeURIComponent(id)));
+    if (data.links.referral) links.append(link(t("referral_card"), data.links.referral + encodeURIComponent(id)), " · ");
+    if (data.links.entity) links.append(link(t("entity_page"), data.links.entity + encodeURIComponent(id)), " · ");
+    if (data.links.graph) links.append(link(t("neighbourhood"), data.links.graph + encodeURIComponent(id)));
     box.appendChild(links);
-    var expand = el("button", "Expand neighbours");
+    var expand = el("button", t("expand"));
     expand.type = "button";
     expand.addEventListener("click", function () { expandNode(id); });
     box.appendChild(expand);
@@ -288,7 +294,7 @@
       item.appendChild(button);
       list.appendChild(item);
     });
-    if (!found.length && document.getElementById("search").value.trim()) list.appendChild(el("li", "No match", "hint"));
+    if (!found.length && document.getElementById("search").value.trim()) list.appendChild(el("li", t("no_match"), "hint"));
   }
 
   function setupSearch() {
@@ -340,10 +346,10 @@
 
   function expandNode(id) {
     var progress = document.getElementById("progress");
-    progress.textContent = "Expanding…";
+    progress.textContent = t("expanding");
     neighbours(id).then(function (more) {
       if (!more) {
-        progress.textContent = "Nothing more to expand in this file: render it with a larger --depth.";
+        progress.textContent = t("nothing_more");
         return;
       }
       (more.types || []).forEach(function (t) { knownTypes.set(t.type, t); });
@@ -362,11 +368,11 @@
       Object.assign(data.side, more.side || {});
       buildLegend();
       buildStatusLegend();
-      progress.textContent = added.length ? "Added " + added.length + " node(s)." : "No new neighbours.";
+      progress.textContent = added.length ? t("added", undefined, { n: added.length }) : t("no_new");
       settle(120);
       updateCounts();
     }).catch(function (error) {
-      progress.textContent = "Could not expand: " + error.message;
+      progress.textContent = t("expand_failed") + error.message;
     });
   }
 
@@ -396,12 +402,12 @@
     network = new vis.Network(canvas, { nodes: nodes, edges: edges }, data.vis.options);
     var progress = document.getElementById("progress");
     network.on("stabilizationProgress", function (p) {
-      progress.textContent = "Laying out… " + Math.round(100 * p.iterations / p.total) + "%";
+      progress.textContent = t("laying_out") + Math.round(100 * p.iterations / p.total) + "%";
     });
     function settled() {
       network.setOptions({ physics: { enabled: false } });
       canvas.dataset.stabilized = "true";
-      if (progress.textContent.indexOf("Laying out") === 0) progress.textContent = "";
+      if (progress.textContent.indexOf(t("laying_out")) === 0) progress.textContent = "";
       updateCounts();
     }
     network.on("stabilizationIterationsDone", settled);
@@ -421,7 +427,7 @@
     updateCounts();
     if (!data.nodes.length) {
       canvas.dataset.stabilized = "true";
-      canvas.appendChild(el("p", "Nothing to draw.", "empty"));
+      canvas.appendChild(el("p", t("nothing"), "empty"));
     }
     if (data.focus) showDetails(data.focus);
     canvas.dataset.ready = "true";
