@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 
 import ontology
+from api.i18n import request_lang
 from api.pages import render
 from graph.namespaces import PREFIXES
 
@@ -13,18 +14,19 @@ router = APIRouter()
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(request: Request, lang: str = "") -> HTMLResponse:
+def home(request: Request) -> HTMLResponse:
     """The front door: the referral search first, then what each part of the product is for."""
     manifest = request.app.state.manifest
-    lang = "zh" if lang == "zh" else "en"
+    lang = request_lang(request)
     return HTMLResponse(render("home.html", title="首页" if lang == "zh" else "Home", lang=lang,
                                triples=manifest["triples"], sha=manifest["content_sha256"]))
 
 
 @router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
-def api_docs() -> HTMLResponse:
+def api_docs(request: Request) -> HTMLResponse:
     """The API documentation (Swagger UI from the pinned npm package, nothing from a CDN)."""
-    return HTMLResponse(render("apidocs.html", title="API documentation"))
+    return HTMLResponse(render("apidocs.html", lang=(lang := request_lang(request)),
+                               title="API 文档" if lang == "zh" else "API documentation"))
 
 
 @router.get("/api/prefixes", operation_id="prefixes", tags=["vocabulary"])

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.conneg import negotiate
 from api.deps import SettingsDep, StoreDep
+from api.i18n import request_lang
 from api.pages import render
 from graph.guard import QueryRefused
 from graph.store import Dataset
@@ -79,7 +80,8 @@ def sparql_get(
                            else "this endpoint is read-only: updates are refused", status=400 if queries else 403)
     if query is None:
         if "text/html" in (accept or ""):
-            return HTMLResponse(render("editor.html", title="SPARQL editor"))
+            lang = request_lang(request)
+            return HTMLResponse(render("editor.html", lang=lang, title="SPARQL 编辑器" if lang == "zh" else "SPARQL editor"))
         return Response(SERVICE_DESCRIPTION.format(endpoint=str(request.url_for("sparql_get"))),
                         media_type="text/turtle; charset=utf-8")
     pairs = list(request.query_params.multi_items())

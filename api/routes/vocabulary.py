@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 
 from api.conneg import choose
 from api.deps import StoreDep
+from api.i18n import request_lang
 from api.pages import render
 from graph.namespaces import EV, TTC
 from graph.store import GRAPH_FORMATS
@@ -63,7 +64,9 @@ def ontology(request: Request, format: Format = None, accept: AcceptHeader = Non
     fmt = _negotiate(accept, format)
     if fmt != "html":
         return Response(serialize_model(fmt), media_type=_media(fmt), headers=VARY)
-    page = render("ontology.html", title="Ontology", vocab=document(), prefixes=CURIE_PREFIXES,
+    lang = request_lang(request)
+    page = render("ontology.html", title="本体" if lang == "zh" else "Ontology", lang=lang, vocab=document(),
+                  prefixes=CURIE_PREFIXES,
                   counts=counts_from_manifest(request.app.state.manifest))
     return HTMLResponse(page, headers=VARY)
 
@@ -88,13 +91,14 @@ def entity(
             raise InvalidParameter("id", "give exactly one id, for example /entity?id=ttc:LungCancer")
         iri = parse_id(id)
         if fmt == "html":
-            return HTMLResponse(render("entity.html", title=id, view=entity_view(store, iri)), headers=VARY)
+            return HTMLResponse(render("entity.html", title=id, lang=request_lang(request),
+                                       view=entity_view(store, iri)), headers=VARY)
         answer = describe(store, iri, fmt)
         return Response(answer.body, media_type=_media(fmt), headers=VARY)
     except InvalidParameter as exc:
-        return _problem(422, str(exc), fmt)
+        return _problem(422, str(exc), fmt, request_lang(request))
     except UnknownEntity as exc:
-        return _problem(404, str(exc), fmt)
+        return _problem(404, str(exc), fmt, request_lang(request))
 
 
 @router.get("/id/{name}", include_in_schema=False)
@@ -113,10 +117,13 @@ def _see_other(iri: str) -> RedirectResponse:
     return RedirectResponse("/entity?id=" + quote(iri, safe=""), status_code=303)
 
 
-def _problem(status: int, message: str, fmt: str) -> Response:
+_PROBLEM = {"en": ("Bad request", "Not found"), "zh": ("请求有误", "未找到")}
+
+
+def _problem(status: int, message: str, fmt: str, lang: str = "en") -> Response:
     """A plain message: a page for a browser, JSON for a JSON-LD client, text otherwise."""
     if fmt == "html":
-        return HTMLResponse(render("entity.html", title="Not found" if status == 404 else "Bad request",
+        return HTMLResponse(render("entity.html", title=_PROBLEM[lang][status == 404], lang=lang,
                                    error=message, status=status), status_code=status, headers=VARY)
     if fmt == "jsonld":
         return Response(json.dumps({"detail": message}), status_code=status, media_type="application/json",
