@@ -281,14 +281,12 @@ def center_profile(store: Store, index: LabelIndex, *, include: frozenset[str] =
         services[entity.kind].append(item)
     for items in services.values():
         items.sort(key=lambda item: item["labels"]["en"])
-    left_out: list[Fact] = []
-    figures = [_figure(fact) for fact in _keep(_facts(_run(store, "center_figures", center=index.center), "figure", [
-        "label", "kind", "value", "min_value", "min_exclusive", "unit", "period", "precision", "verbatim"]),
-        include, left_out)]
+    # Every figure, whatever its status: each carries its status and editorial note, so none is hidden.
+    figures = [_figure(fact) for fact in _facts(_run(store, "center_figures", center=index.center), "figure", [
+        "label", "kind", "value", "min_value", "min_exclusive", "unit", "period", "precision", "decade", "verbatim",
+        "note", "about_label"])]
     parent = claims.get("keyDepartmentOf", [])
     notes = ["Flags come from stated or implied facts only; totals the source does not give are not computed."]
-    if left_out:
-        notes.append(f"{len(left_out)} figure(s) with an ambiguous reading left out; add include=inferred to see them.")
     return {"center": index.entities[index.center].json(lang), "parent": parent[0] if parent else None,
             "affiliations": claims.get("memberUnitOf", []), "specialties": claims.get("hasSpecialty", []),
             "innovations": claims.get("developedInnovation", []), "location": claims.get("locatedIn", []),
@@ -298,8 +296,11 @@ def center_profile(store: Store, index: LabelIndex, *, include: frozenset[str] =
 def _figure(fact: Fact) -> dict[str, Any]:
     extra = fact.extra
     bound = extra.get("min_value") is not None
+    decade = str(extra["decade"]) if extra.get("decade") is not None else None
     return {"label": str(extra.get("label") or fact.target.rsplit("/", 1)[-1]),
-            "value": None if bound or extra.get("value") is None else _number(extra["value"]),
+            "value": None if bound or decade or extra.get("value") is None else _number(extra["value"]),
+            "decade": decade, "note": str(extra["note"]) if extra.get("note") is not None else None,
+            "about": str(extra["about_label"]) if extra.get("about_label") is not None else None,
             "minimum": _number(extra["min_value"]) if bound else None,
             "exclusive": bound and _bool(extra.get("min_exclusive")),
             "unit": str(extra["unit"]) if extra.get("unit") is not None else None,

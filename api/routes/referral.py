@@ -75,12 +75,17 @@ class LookupAnswer(BaseModel):
 
 
 class Figure(BaseModel):
-    """A number the source gives: an exact `value`, or a bound (`minimum`, `exclusive`), never both."""
+    """A number the source gives: an exact `value`, a bound (`minimum`, `exclusive`) or a `decade` ("1970s"),
+    never two; every figure with its `status` and editorial `note`; `about` names the department it is about
+    when that is not the center itself."""
 
     label: str
     value: float | None
     minimum: float | None
     exclusive: bool
+    decade: str | None = None
+    note: str | None = None
+    about: str | None = None
     unit: str | None
     period: str | None
     precision: str | None

@@ -177,7 +177,8 @@ def test_center_profile(live_server: str) -> None:
     assert set(profile["services"]) == {"examination", "procedure", "therapy"}
     assert all({"routine", "difficult", "minimally_invasive"} <= set(s) for kind in profile["services"].values() for s in kind)
     ambiguous = get(live_server, "/api/center", include="inferred").json()["figures"]
-    assert len(ambiguous) == len(profile["figures"]) + 2 and {"ambiguous"} <= {f["status"] for f in ambiguous}
+    assert len(ambiguous) == len(profile["figures"]) and {"ambiguous"} <= {f["status"] for f in profile["figures"]}
+    assert all("note" in f and "decade" in f for f in profile["figures"])  # every figure shown, with its note
 
 
 def test_the_page_works_without_javascript(live_server: str) -> None:

@@ -150,11 +150,13 @@ def test_center_figures_keep_bounds_and_periods(store: OxigraphStore, index: mat
     specialists = next(f for f in profile["figures"] if f["label"] == "Specialists (junior and senior)")
     assert (specialists["value"], specialists["minimum"], specialists["exclusive"]) == (15, None, False)
     since = next(f for f in profile["figures"] if f["verbatim"] == "as early as the 1970s")
-    assert (since["value"], since["precision"]) == (1970, "decade")
-    assert {f["status"] for f in profile["figures"]} <= {"stated", "implied"}
-    with_ambiguous = ref.center_profile(store, index, include=frozenset({"inferred"}))
-    doctors = next(f for f in with_ambiguous["figures"] if f["verbatim"] == "including 3 doctors")
-    assert doctors["status"] == "ambiguous"
+    assert (since["value"], since["decade"]) == (None, "1970s")  # a decade, never a year-like number
+    oncology = next(f for f in profile["figures"] if f["label"] == "Oncology department established")
+    assert (oncology["value"], oncology["decade"]) == (None, "1980s")
+    assert oncology["about"] == "Oncology department (established in the 1980s)"
+    doctors = next(f for f in profile["figures"] if f["verbatim"] == "including 3 doctors")  # shown by default
+    assert doctors["status"] == "ambiguous" and doctors["note"]
+    assert not any("left out" in note for note in profile["notes"])
     assert profile["parent"]["id"] == str(TTC.Hospital)
     assert [a["id"] for a in profile["affiliations"]] == [str(TTC.ChongqingThoracicCardiacSurgeryCommission)]
     assert {i["id"] for i in profile["innovations"]} == {
