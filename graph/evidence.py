@@ -11,7 +11,7 @@ from pathlib import Path
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, PROV, RDF
 
-from graph.namespaces import KG, OA
+from graph.namespaces import EV, KG, OA, TTC, bind_prefixes
 from graph.problems import Problem
 from graph.sources import SOURCE_DIR, ParsedFiles
 
@@ -85,6 +85,10 @@ def span_turtle(span_id: str, quote: str, text: str, occurrence: int = 1) -> str
         raise LookupError(f"the quote occurs {len(found)} time(s) in the source" if found
                           else "the quote is not in the source (check apostrophes: the source uses ’)")
     start, end = found[occurrence - 1]
-    escaped = quote.replace("\\", "\\\\").replace('"', '\\"')
-    return (f'ev:{span_id} a kg:EvidenceSpan ; prov:value "{escaped}" ;\n'
-            f"    oa:start {start} ; oa:end {end} ; prov:wasQuotedFrom ttc:source .\n")
+    span = Graph()
+    bind_prefixes(span)
+    node = EV[span_id]
+    for predicate, value in ((RDF.type, KG.EvidenceSpan), (PROV.value, Literal(quote)), (OA.start, Literal(start)),
+                             (OA.end, Literal(end)), (PROV.wasQuotedFrom, TTC.source)):
+        span.add((node, predicate, value))
+    return span.serialize(format="turtle")  # rdflib escapes the quote (line breaks, quotes, backslashes)

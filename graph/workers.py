@@ -12,12 +12,14 @@ Imports `graph.store` and the standard library only.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import queue
+import signal
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -61,7 +63,18 @@ class WorkerSpec:
 
 
 def _serve(spec: WorkerSpec, conn: Connection) -> None:
-    """A worker's whole life: open the store, say ready, then answer requests until the pipe closes."""
+    """A worker's whole life: open the store, say ready, then answer requests until the pipe closes.
+
+    Ctrl+C in a terminal reaches every process of the group; a worker ignores it (the server it belongs to
+    shuts down and stops its workers), so one keypress prints no traceback per worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _answer_requests(spec, conn)
+    except KeyboardInterrupt:  # only if SIGINT came before the line above ran
+        return
+
+
+def _answer_requests(spec: WorkerSpec, conn: Connection) -> None:
     try:
         store = worker_store(spec.settings, spec.graph_path, content_sha256=spec.content_sha256, limits=spec.limits)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
@@ -81,11 +94,25 @@ def _serve(spec: WorkerSpec, conn: Connection) -> None:
             conn.send(("failed", f"{type(exc).__name__}: {exc}"))
 
 
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while a worker is started (main thread only: elsewhere signals cannot be changed)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class _Worker:
     def __init__(self, spec: WorkerSpec) -> None:
         self.conn, child = _CONTEXT.Pipe()
         self.process = _CONTEXT.Process(target=_serve, args=(spec, child), daemon=True, name="tkg-query-worker")
-        self.process.start()
+        with _sigint_ignored():  # the child inherits it, so a Ctrl+C while it imports prints nothing either
+            self.process.start()
         child.close()
 
     def wait_ready(self) -> None:

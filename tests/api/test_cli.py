@@ -5,9 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import PROV
+
+from graph.namespaces import OA
+from tests.servers import free_port, wait_until_up
 
 INVALID = Path(__file__).parents[1] / "fixtures" / "invalid"
 
@@ -45,9 +53,38 @@ def test_query_reports_a_syntax_error_without_a_traceback(tmp_path: Path) -> Non
 def test_locate_prints_offsets_a_build_accepts(tmp_path: Path) -> None:
     result = run("locate", "Jiang’s Anastomosis", "--id", "jiang2")
     assert result.returncode == 0
-    assert "oa:start 2917 ; oa:end 2936" in result.stdout
+    span = Graph().parse(data=result.stdout, format="turtle")
+    node = URIRef("https://ttc-kg.example/evidence/jiang2")
+    assert span.value(node, OA.start).toPython() == 2917 and span.value(node, OA.end).toPython() == 2936
     missing = run("locate", "Jiang's Anastomosis")  # straight apostrophe: not the source's words
     assert missing.returncode == 1 and "’" in missing.stderr
+
+
+def test_locate_output_parses_when_the_quote_crosses_a_line_break() -> None:
+    quote = "Thoracic Tumor Center\n\nThe Thoracic Tumor Center"  # the title, a blank line, the first words
+    result = run("locate", quote, "--id", "title")
+    assert result.returncode == 0, result.stderr
+    span = Graph().parse(data=result.stdout, format="turtle")
+    node = URIRef("https://ttc-kg.example/evidence/title")
+    assert str(span.value(node, PROV.value)) == quote
+    assert (span.value(node, OA.start).toPython(), span.value(node, OA.end).toPython()) == (0, len(quote))
+
+
+def test_ctrl_c_on_serve_exits_promptly_without_tracebacks(tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "TKG_BUILD_DIR": str(tmp_path / "build")}
+    process = subprocess.Popen([sys.executable, "-m", "api", "serve", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/api/prefixes", process, seconds=180)
+        os.killpg(process.pid, signal.SIGINT)  # what a terminal's Ctrl+C does: SIGINT to the whole process group
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 0
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
 
 
 def test_stats_counts_classes(tmp_path: Path) -> None:
