@@ -22,11 +22,14 @@ PAGES = {
     "referral-card": ("/referral?q=lung%20cancer", ".card"),
     "referral-card-zh": ("/referral?q=%E8%82%BA%E7%99%8C&lang=zh", ".card"),
     "network": ("/graph", "#network canvas"),
+    "network-zh": ("/graph?lang=zh", "#network canvas"),
     "editor": ("/sparql", ".yasqe"),
     "catalog": ("/queries", "h1"),
     "catalog-zh": ("/queries?lang=zh", "h1"),
     "ontology": ("/ontology", "h1"),
     "entity": ("/entity?id=ttc:LungCancer", "h1"),
+    "entity-zh": ("/entity?id=ttc:LungCancer&lang=zh", "h1"),
+    "ontology-zh": ("/ontology?lang=zh", "h1"),
     "api-docs": ("/docs", ".opblock"),
 }
 
