@@ -134,13 +134,20 @@ def _bool(term: Node | None) -> bool:
     return term is not None and str(term).lower() in ("true", "1")
 
 
+def _hierarchy(fact: Fact) -> dict[str, Any]:
+    """The status and note of the hierarchy claim a narrower item was reached through (None when plain)."""
+    status, note = fact.extra.get("hierarchy_status"), fact.extra.get("hierarchy_note")
+    return {"hierarchy_status": STATUSES.get(str(status), None) if status is not None else None,
+            "hierarchy_note": str(note) if note is not None else None}
+
+
 def procedures_for(store: Store, index: LabelIndex, entity: Entity, include: frozenset[str],
                    lang: str) -> tuple[list[dict[str, Any]], list[str]]:
     """What the center offers for exactly this condition or indication (narrower ones only if asked)."""
     rows = _run(store, "procedures_for_condition", condition=entity.id,
                 include_narrower="true" if "narrower" in include else "false")
     left_out: list[Fact] = []
-    facts = _keep(_facts(rows, "procedure", ["treated", "via"]), include, left_out)
+    facts = _keep(_facts(rows, "procedure", ["treated", "via", "hierarchy_status", "hierarchy_note"]), include, left_out)
     results = []
     for fact in facts:
         item = _item(index, fact, lang)
@@ -149,7 +156,7 @@ def procedures_for(store: Store, index: LabelIndex, entity: Entity, include: fro
         treated = index.entities.get(str(fact.extra["treated"]))
         item.update(via="treats" if str(fact.extra["via"]) == str(KG.treats) else "indication",
                     condition=treated.json(lang) if treated else None,
-                    narrower=str(fact.extra["treated"]) != entity.id)
+                    narrower=str(fact.extra["treated"]) != entity.id, **_hierarchy(fact))
         item.update(procedure_facts(store, index, fact.target, include, lang))
         results.append(item)
     if entity.kind == "condition":  # a sequence step for another condition's operation is not this answer
@@ -185,12 +192,13 @@ def workup_for(store: Store, index: LabelIndex, entity: Entity, include: frozens
                 include_narrower="true" if "narrower" in include else "false")
     left_out: list[Fact] = []
     results = []
-    for fact in _keep(_facts(rows, "examination", ["staged", "routine"]), include, left_out):
+    keys = ["staged", "routine", "hierarchy_status", "hierarchy_note"]
+    for fact in _keep(_facts(rows, "examination", keys), include, left_out):
         item = _item(index, fact, lang)
         if item is not None:
             staged = index.entities.get(str(fact.extra["staged"]))
             item.update(routine=_bool(fact.extra["routine"]), condition=staged.json(lang) if staged else None,
-                        narrower=str(fact.extra["staged"]) != entity.id,
+                        narrower=str(fact.extra["staged"]) != entity.id, **_hierarchy(fact),
                         equipment=procedure_facts(store, index, fact.target, include, lang)["equipment"])
             results.append(item)
     results.sort(key=lambda item: (item["narrower"], not item["routine"], item["labels"]["en"]))

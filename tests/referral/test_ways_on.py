@@ -145,3 +145,15 @@ def test_the_card_is_json_too(live_server: str) -> None:
     assert missing.status_code == 404 and missing.json()["card"] is None
     assert missing.json()["candidates"][0]["id"] == str(TTC.LungCancer)
     assert get(live_server, "/api/card", q="").status_code == 422
+
+
+def test_narrower_items_follow_hierarchy_claims_and_carry_their_status(live_server: str) -> None:
+    plain = get(live_server, "/api/lookup/procedures-for-condition", q="lung cancer").json()
+    assert str(TTC.SuperiorSulcusTumourRadicalResection) not in {item["id"] for item in plain["results"]}
+    wider = get(live_server, "/api/lookup/procedures-for-condition", q="lung cancer", include="narrower").json()
+    pancoast = next(item for item in wider["results"] if item["id"] == str(TTC.SuperiorSulcusTumourRadicalResection))
+    assert pancoast["narrower"] and pancoast["hierarchy_status"] in ("stated", "implied", "inferred", "ambiguous")
+    assert pancoast["hierarchy_note"]
+    page = httpx.get(live_server + "/referral", params={"q": "lung cancer", "include": "narrower"}, timeout=30).text
+    assert pancoast["hierarchy_status"] == "inferred"  # the source does not say a Pancoast tumour is lung cancer
+    assert "the source does not say this is a kind of Lung cancer" in page
