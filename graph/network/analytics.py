@@ -174,11 +174,9 @@ def explanations(network: nx.MultiDiGraph, source: str, target: str, *, max_path
         simple = clinical_graph(network, facts_only=facts_only, through_center=via_center)
         simple.add_nodes_from((source, target))
         for end in (source, target):  # an endpoint may be a node the clinical graph leaves out
-            for s, t, d in network.edges(end, data=True):
-                if d["status"] != "evidence" and t in simple:
-                    simple.add_edge(s, t)
-            for s, t, d in network.in_edges(end, data=True):
-                if d["status"] != "evidence" and s in simple:
+            for s, t, d in (*network.edges(end, data=True), *network.in_edges(end, data=True)):
+                other = t if s == end else s
+                if d["status"] != "evidence" and other in simple and (not facts_only or d["status"] in FACT_STATUSES):
                     simple.add_edge(s, t)
         try:
             paths = []

@@ -71,11 +71,14 @@ def test_the_thoracoscope_is_the_single_point_of_failure_for_sweating_hands(cent
 def test_the_mediastinoscope_hangs_on_mediastinoscopy_biopsy(center: nx.MultiDiGraph) -> None:
     points = {r["id"]: r["cut_off"] for r in articulation_points(center)}
     assert points[TTC + "MediastinoscopyBiopsy"] == [TTC + "Mediastinoscope"]
-    [path] = explanations(center, TTC + "EsophagealCancer", TTC + "Mediastinoscope")
-    assert [(s.property, s.status) for s in path.steps] == [("kg:hasStagingExamination", "stated"),
+    [path] = explanations(center, TTC + "LungCancer", TTC + "Mediastinoscope")
+    assert [(s.property, s.status) for s in path.steps] == [("kg:hasStagingExamination", "implied"),
                                                             ("schema:usesDevice", "implied")]
-    assert path.text == ("Esophageal cancer —has staging examination→ Mediastinoscopic biopsy "
+    assert path.text == ("Lung cancer —has staging examination→ Mediastinoscopic biopsy [implied] "
                          "—uses device→ Mediastinoscope [implied]")
+    # for esophageal cancer mediastinoscopy is only an ambiguous claim: the facts-only chain goes round by lung cancer
+    esophageal = explanations(center, TTC + "EsophagealCancer", TTC + "Mediastinoscope")
+    assert esophageal and all(len(p.steps) > 2 for p in esophageal)
 
 
 def test_neighbourhood_does_not_walk_through_the_center(center: nx.MultiDiGraph) -> None:
