@@ -11,7 +11,7 @@ from fastapi.responses import PlainTextResponse
 from api.conneg import NotAcceptable
 from graph.guard import QueryRefused
 from graph.network.projection import UnknownEntity
-from graph.store import QuerySyntaxError, QueryTimeout, ResultTooLarge, StoreUnavailable
+from graph.store import QueryRejected, QuerySyntaxError, QueryTimeout, ResultTooLarge, StoreUnavailable
 from graph.workers import EngineFailure
 from queries.catalog import CatalogError, UnknownQuery
 from queries.params import InvalidParameter
@@ -35,6 +35,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(QuerySyntaxError)
     def _syntax(_: Request, exc: QuerySyntaxError) -> PlainTextResponse:
         return PlainTextResponse(f"the query does not parse: {exc}", status_code=400)
+
+    @app.exception_handler(QueryRejected)
+    def _rejected(_: Request, exc: QueryRejected) -> PlainTextResponse:
+        return PlainTextResponse(f"the query cannot be evaluated: {exc}", status_code=400)
 
     @app.exception_handler(NotAcceptable)
     def _not_acceptable(_: Request, exc: NotAcceptable) -> PlainTextResponse:

@@ -21,6 +21,7 @@ from typing import Literal as Kind
 import httpx
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
+from rdflib import Graph as RDFGraph
 from rdflib.query import Result
 from rdflib.term import Node
 
@@ -55,6 +56,10 @@ Bindings = Mapping[str, Node]
 
 class QuerySyntaxError(ValueError):
     """The query does not parse; the message carries the parser's position."""
+
+
+class QueryRejected(ValueError):
+    """The engine refused to evaluate a query that parses (an unknown function, say): the client's to fix."""
 
 
 class StoreUnavailable(RuntimeError):
@@ -156,6 +161,8 @@ class OxigraphStore(Store):
             return self._store.query(text, **graphs)
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
+        except RuntimeError as exc:  # pyoxigraph's evaluation errors other than parsing and I/O
+            raise QueryRejected(str(exc)) from exc
 
     def answer(self, sparql: str, *, bindings: Bindings | None = None,
                formats: Mapping[ResultKind, str] | None = None, dataset: Dataset | None = None) -> Answer:
@@ -169,8 +176,12 @@ class OxigraphStore(Store):
         if isinstance(result, ox.QueryTriples):
             name = _choose(formats, "graph")
             lines = self._capped(result, ox.RdfFormat.N_TRIPLES, header_lines=0, unit="triples")
-            body = lines if name == "ntriples" else ox.serialize(
-                ox.parse(lines, format=ox.RdfFormat.N_TRIPLES), format=_OX_GRAPH[name], prefixes=_prefixes(name))
+            body: bytes | None
+            if name == "jsonld":  # Oxigraph writes expanded JSON-LD; rdflib compacts it with our prefixes
+                body = compact_jsonld(lines)
+            else:
+                body = lines if name == "ntriples" else ox.serialize(
+                    ox.parse(lines, format=ox.RdfFormat.N_TRIPLES), format=_OX_GRAPH[name], prefixes=_prefixes(name))
             return Answer("graph", GRAPH_FORMATS[name], self._checked_size(body or b""))
         name = _choose(formats, "solutions")
         lines = self._capped(result, ox.QueryResultsFormat.TSV, header_lines=1, unit="rows")
@@ -180,7 +191,10 @@ class OxigraphStore(Store):
 
     def _capped(self, result, line_format, *, header_lines: int, unit: str) -> bytes:  # type: ignore[no-untyped-def]
         sink = _CountingSink(self.limits, header_lines, unit)
-        result.serialize(sink, format=line_format)
+        try:
+            result.serialize(sink, format=line_format)
+        except RuntimeError as exc:  # an evaluation error met while the solutions stream out
+            raise QueryRejected(str(exc)) from exc
         return b"".join(sink.parts)
 
     def _checked_size(self, body: bytes) -> bytes:
@@ -247,6 +261,13 @@ class _CountingSink:
 
     def flush(self) -> None:
         """Nothing is buffered here."""
+
+
+def compact_jsonld(ntriples: bytes) -> bytes:
+    """N-Triples as JSON-LD compacted with the project's prefixes (an `@context`, `kg:`, `schema:` names)."""
+    graph = RDFGraph()
+    graph.parse(data=ntriples, format="nt")
+    return graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True, encoding="utf-8")
 
 
 def _prefixes(name: str) -> dict[str, str] | None:

@@ -196,6 +196,9 @@ def serialize_model(fmt: str, model: Path = ontology.MODEL) -> bytes:
         return model.read_bytes()
     graph = Graph().parse(model)
     bind_prefixes(graph)
+    if fmt == "jsonld":  # compacted with the model's prefixes, as the other syntaxes abbreviate with them
+        return graph.serialize(format="json-ld", encoding="utf-8", auto_compact=True,
+                               context={prefix: str(ns) for prefix, ns in graph.namespaces() if prefix})
     return graph.serialize(format=MODEL_FORMATS[fmt], encoding="utf-8")
 
 

@@ -16,6 +16,7 @@ from rdflib import Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
+from graph.namespaces import KG
 from queries.params import MAX_IRI, MAX_STRING, PARAM_TYPES, InvalidParameter, Param, ParamType, convert
 
 #: Where the shipped `.rq` files live.
@@ -221,3 +222,18 @@ def _check_sparql(text: str, params: tuple[Param, ...]) -> None:
 
 __all__ = ["MAX_IRI", "MAX_STRING", "PARAM_TYPES", "QUERIES_DIR", "CatalogError", "InvalidParameter", "NamedQuery",
            "Param", "ParamType", "UnknownQuery", "bind", "get_query", "load_catalog", "load_query"]
+
+
+#: A claim status as a full IRI in a CSV cell (the whole cell: other IRIs are left as they are).
+_STATUS_CELL = re.compile(rb"(?m)(^|,)" + re.escape(str(KG).encode())
+                          + rb"(Stated|Implied|Inferred|Ambiguous)(?=,|\r?$)")
+
+
+def spreadsheet_csv(body: bytes) -> bytes:
+    """SPARQL CSV results with claim statuses as spreadsheet users read them: `stated`, not `…ontology#Stated`.
+
+    Example:
+        >>> spreadsheet_csv(b"x,status\\r\\nhttps://ttc-kg.example/id/A,https://ttc-kg.example/ontology#Implied\\r\\n")
+        b'x,status\\r\\nhttps://ttc-kg.example/id/A,implied\\r\\n'
+    """
+    return _STATUS_CELL.sub(lambda match: match.group(1) + match.group(2).lower(), body)

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from api.conneg import NotAcceptable, choose
 from api.deps import CatalogDep, StoreDep
 from api.pages import render
-from queries.catalog import NamedQuery, get_query
+from queries.catalog import NamedQuery, get_query, spreadsheet_csv
 from queries.service import run_named
 
 router = APIRouter(tags=["queries"])
@@ -114,7 +114,7 @@ def _run(query: NamedQuery, request: Request, store: StoreDep, format: str | Non
     body = answer.body
     media = answer.media_type
     if chosen == "csv":
-        body, media = b"\xef\xbb\xbf" + body, "text/csv; charset=utf-8"  # BOM: Excel then reads UTF-8 Chinese
+        body, media = b"\xef\xbb\xbf" + spreadsheet_csv(body), "text/csv; charset=utf-8"  # BOM: Excel then reads UTF-8 Chinese
     elif chosen == "tsv":
         media = "text/tab-separated-values; charset=utf-8"
     return Response(body, media_type=media)
