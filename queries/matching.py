@@ -72,6 +72,25 @@ SUBTYPES: dict[str, str | None] = {
 
 #: Every message `resolve` and `search` build, in English and Chinese, chosen by `lang`.
 MESSAGES: dict[str, dict[str, str]] = {
+    "left_out": {"en": "{n} inferred or ambiguous relation(s) left out; add include=inferred to see them, "
+                       "each marked with its status.",
+                 "zh": "已略去{n}条推断或有歧义的关系；加上 include=inferred 可查看，每条均标明其状态。"},
+    "none_for": {"en": "{what} for {name}: not stated in the source.",
+                 "zh": "{name}的{what}：原文未提及。"},
+    "only_itself": {"en": "Only what the source states for {name} itself; the broader {broader} is not searched.",
+                    "zh": "仅列出原文对{name}本身的陈述；不检索更宽泛的{broader}。"},
+    "narrower_hint": {"en": "Narrower conditions in the graph: {narrower}; add include=narrower to list theirs too, "
+                            "each marked.",
+                      "zh": "图谱中更具体的病种：{narrower}；加上 include=narrower 可一并列出，每项均有标注。"},
+    "narrower_in": {"en": "Items for narrower conditions are included and marked narrower: true.",
+                    "zh": "已包含更具体病种的条目，并标注 narrower: true。"},
+    "flags": {"en": "Flags come from stated or implied facts only; totals the source does not give are not computed.",
+              "zh": "标记仅来自原文陈述或隐含的事实；原文未给出的总数不作计算。"},
+    "what_procedures": {"en": "Procedures and therapies", "zh": "手术与治疗"},
+    "what_workup": {"en": "Work-up", "zh": "检查项目"},
+    "what_conditions": {"en": "Conditions", "zh": "适应病种"},
+    "what_equipment": {"en": "Equipment", "zh": "设备"},
+    "center_none": {"en": "The center: not stated in the source.", "zh": "本中心：原文未提及。"},
     "not_called": {"en": "Not stated in the source: no {what} in the graph is called '{q}'.",
                    "zh": "原文未提及：图谱中没有名为“{q}”的{what}。"},
     "nothing_called": {"en": "Not stated in the source: nothing in the graph is called '{q}'.",

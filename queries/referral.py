@@ -22,7 +22,7 @@ from rdflib.term import Node
 from graph.namespaces import KG, SCHEMA
 from graph.store import Store
 from queries.catalog import bind
-from queries.matching import NOT_STATED, QUERIES, Answer, Entity, LabelIndex, resolve
+from queries.matching import QUERIES, Answer, Entity, LabelIndex, message, resolve
 from queries.params import InvalidParameter
 
 CONDITION_KINDS = frozenset({"condition", "indication"})
@@ -104,11 +104,12 @@ def _keep(facts: list[Fact], include: frozenset[str], left_out: list[Fact] | Non
     return kept
 
 
-def _left_out_note(left_out: list[Fact]) -> list[str]:
-    if not left_out:
-        return []
-    return [f"{len(left_out)} inferred or ambiguous relation(s) left out; add include=inferred to see them, "
-            "each marked with its status."]
+def _left_out_note(left_out: list[Fact], lang: str = "en") -> list[str]:
+    return [message("left_out", lang, n=len(left_out))] if left_out else []
+
+
+def _none_for(what: str, entity: Entity, lang: str) -> str:
+    return message("none_for", lang, what=message(what, lang), name=entity.label(lang))
 
 
 _RELATIONS = {str(KG.hasApproach): "approaches", str(KG.usesEquipment): "equipment",
@@ -164,24 +165,23 @@ def procedures_for(store: Store, index: LabelIndex, entity: Entity, include: fro
         for item in results:
             item["precedes"] = [step for step in item["precedes"] if step["id"] in offered]
     results.sort(key=lambda item: (item["narrower"], item["type"] == "therapy", item["labels"]["en"]))
-    notes = _scope_notes(index, entity, include) + _left_out_note(left_out)
+    notes = _scope_notes(index, entity, include, lang) + _left_out_note(left_out, lang)
     if not results:
-        notes.insert(0, f"Procedures and therapies for {entity.en}: {NOT_STATED}.")
+        notes.insert(0, _none_for("what_procedures", entity, lang))
     return results, notes
 
 
-def _scope_notes(index: LabelIndex, entity: Entity, include: frozenset[str]) -> list[str]:
+def _scope_notes(index: LabelIndex, entity: Entity, include: frozenset[str], lang: str = "en") -> list[str]:
     notes = []
-    broader = [index.entities[b].en for b in entity.broader if b in index.entities]
+    comma = "、" if lang == "zh" else ", "
+    broader = [index.entities[b].label(lang) for b in entity.broader if b in index.entities]
     if broader:
-        notes.append(f"Only what the source states for {entity.en} itself; the broader {', '.join(broader)} "
-                     "is not searched.")
-    narrower = [index.entities[n].en for n in index.narrower.get(entity.id, []) if n in index.entities]
+        notes.append(message("only_itself", lang, name=entity.label(lang), broader=comma.join(broader)))
+    narrower = [index.entities[n].label(lang) for n in index.narrower.get(entity.id, []) if n in index.entities]
     if narrower and "narrower" not in include:
-        notes.append(f"Narrower conditions in the graph: {', '.join(sorted(narrower))}; add include=narrower to "
-                     "list theirs too, each marked.")
+        notes.append(message("narrower_hint", lang, narrower=comma.join(sorted(narrower))))
     elif narrower:
-        notes.append("Items for narrower conditions are included and marked narrower: true.")
+        notes.append(message("narrower_in", lang))
     return notes
 
 
@@ -202,9 +202,9 @@ def workup_for(store: Store, index: LabelIndex, entity: Entity, include: frozens
                         equipment=procedure_facts(store, index, fact.target, include, lang)["equipment"])
             results.append(item)
     results.sort(key=lambda item: (item["narrower"], not item["routine"], item["labels"]["en"]))
-    notes = _scope_notes(index, entity, include) + _left_out_note(left_out)
+    notes = _scope_notes(index, entity, include, lang) + _left_out_note(left_out, lang)
     if not results:
-        notes.insert(0, f"Work-up for {entity.en}: {NOT_STATED}.")
+        notes.insert(0, _none_for("what_workup", entity, lang))
     return results, notes
 
 
@@ -219,9 +219,9 @@ def conditions_for(store: Store, index: LabelIndex, entity: Entity, include: fro
         if item is not None:
             item["relation"] = str(fact.extra["relation"])
             results.append(item)
-    notes = _left_out_note(left_out)
+    notes = _left_out_note(left_out, lang)
     if not results:
-        notes.insert(0, f"Conditions for {entity.en}: {NOT_STATED}.")
+        notes.insert(0, _none_for("what_conditions", entity, lang))
     return results, notes
 
 
@@ -229,7 +229,7 @@ def equipment_for(store: Store, index: LabelIndex, entity: Entity, include: froz
                   lang: str) -> tuple[list[dict[str, Any]], list[str]]:
     """The devices a procedure or examination uses, and whether the center lists them as its own."""
     results = procedure_facts(store, index, entity.id, include, lang)["equipment"]
-    return results, ([] if results else [f"Equipment for {entity.en}: {NOT_STATED}."])
+    return results, ([] if results else [_none_for("what_equipment", entity, lang)])
 
 
 def lookup(store: Store, index: LabelIndex, name: str, q: str, *, include: frozenset[str] = frozenset(),
@@ -274,7 +274,8 @@ def center_profile(store: Store, index: LabelIndex, *, include: frozenset[str] =
     """The center's profile: organisation, innovations, services with flags, and its figures with bounds kept."""
     if index.center is None:
         return {"center": None, "parent": None, "affiliations": [], "specialties": [], "innovations": [],
-                "services": {}, "figures": [], "notes": [f"The center: {NOT_STATED}."]}
+                "services": {}, "workup": [], "figures": [],
+                "notes": [message("center_none", lang)]}
     claims = center_claims(store, index, None, include, lang)
     offered = {item["id"]: item for key in ("offers", "performsRoutinely") for item in claims.get(key, [])}
     services: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -292,20 +293,24 @@ def center_profile(store: Store, index: LabelIndex, *, include: frozenset[str] =
     # Every figure, whatever its status: each carries its status and editorial note, so none is hidden.
     figures = [_figure(fact) for fact in _facts(_run(store, "center_figures", center=index.center), "figure", [
         "label", "kind", "value", "min_value", "min_exclusive", "unit", "period", "precision", "decade", "verbatim",
-        "note", "about_label"])]
+        "note", "about_label", "label_zh"])]
     parent = claims.get("keyDepartmentOf", [])
-    notes = ["Flags come from stated or implied facts only; totals the source does not give are not computed."]
+    notes = [message("flags", lang)]
+    routine = {item["id"] for item in claims.get("includesRoutinelyInWorkup", [])}
+    workup = list({item["id"]: {**item, "routine": item["id"] in routine}  # used by the work-up; who performs it: not said
+                   for item in (*claims.get("includesInWorkup", []), *claims.get("includesRoutinelyInWorkup", []))}.values())
     return {"center": index.entities[index.center].json(lang), "parent": parent[0] if parent else None,
             "affiliations": claims.get("memberUnitOf", []), "specialties": claims.get("hasSpecialty", []),
             "innovations": claims.get("developedInnovation", []), "location": claims.get("locatedIn", []),
-            "services": dict(sorted(services.items())), "figures": figures, "notes": notes}
+            "services": dict(sorted(services.items())), "workup": workup, "figures": figures, "notes": notes}
 
 
 def _figure(fact: Fact) -> dict[str, Any]:
     extra = fact.extra
     bound = extra.get("min_value") is not None
     decade = str(extra["decade"]) if extra.get("decade") is not None else None
-    return {"label": str(extra.get("label") or fact.target.rsplit("/", 1)[-1]),
+    label = str(extra.get("label") or fact.target.rsplit("/", 1)[-1])
+    return {"label": label, "labels": {"en": label, "zh": str(extra["label_zh"]) if extra.get("label_zh") else None},
             "value": None if bound or decade or extra.get("value") is None else _number(extra["value"]),
             "decade": decade, "note": str(extra["note"]) if extra.get("note") is not None else None,
             "about": str(extra["about_label"]) if extra.get("about_label") is not None else None,
