@@ -4,7 +4,7 @@ PYTHON  ?= python3
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup system system-browser run test lint typecheck check bench clean
+.PHONY: setup system system-browser run test lint typecheck check bench clean lock
 
 setup: system $(STAMP) web/node_modules/.package-lock.json
 
@@ -14,11 +14,16 @@ system:                     # npm, from Debian's packages when it is missing
 system-browser:             # chromium and a CJK font for the browser tests, when missing
 	@scripts/system-packages.sh --browser
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock   # exact versions, checked hashes
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+lock:                       # after editing pyproject.toml's dependencies: regenerate the hashed lock
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes -q -o requirements.lock --custom-compile-command "make lock"
 
 web/node_modules/.package-lock.json: web/package-lock.json web/package.json
 	npm ci --prefix web --no-audit --no-fund
