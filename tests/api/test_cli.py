@@ -91,3 +91,16 @@ def test_stats_counts_classes(tmp_path: Path) -> None:
     result = run("stats", "--out", str(tmp_path / "build"))
     assert result.returncode == 0
     assert "schema:MedicalCondition" in result.stdout and "kg:Claim" in result.stdout
+
+
+def test_editor_and_ontology_warn_that_language_tags_come_back_lower_cased() -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from graph.settings import Settings
+
+    with TestClient(create_app(Settings())) as client:
+        for path in ("/sparql", "/ontology"):
+            for lang, words in (("en", "lower-cased"), ("zh", "小写")):
+                page = client.get(path, params={"lang": lang}, headers={"Accept": "text/html"})
+                assert words in page.text and "langMatches(lang(?l)" in page.text, (path, lang)
