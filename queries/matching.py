@@ -188,33 +188,6 @@ def parse_lang(raw: str | None) -> str:
     return raw
 
 
-def pick_lang(raw: str | None, accept_language: str | None = None) -> str:
-    """`lang` when given (see `parse_lang`), else the first of `en`/`zh` the `Accept-Language` header
-    prefers by RFC 9110 q-values (zh, zh-CN, zh-Hans, zh-TW, zh-HK are `zh`; `q=0` excludes), else `en`.
-
-    Raises:
-        InvalidParameter: `lang` is another language.
-    """
-    if raw not in (None, ""):
-        return parse_lang(raw)
-    best: tuple[float, int, str] | None = None
-    for position, part in enumerate((accept_language or "").split(",")):
-        tag, *params = (piece.strip() for piece in part.split(";"))
-        weight = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    weight = float(value)
-                except ValueError:
-                    weight = 0.0
-        primary = tag.lower().split("-")[0]
-        lang = {"zh": "zh", "en": "en", "*": "en"}.get(primary)
-        if lang and weight > 0 and (best is None or (-weight, position) < (-best[0], best[1])):
-            best = (weight, position, lang)
-    return best[2] if best else "en"
-
-
 @dataclass(frozen=True)
 class Entity:
     """One thing a coordinator can ask about, with what the index knows of it."""
@@ -614,7 +587,6 @@ __all__ = [
     "message",
     "normalise",
     "parse_lang",
-    "pick_lang",
     "resolve",
     "search",
     "suggestions",

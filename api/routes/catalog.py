@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from api.conneg import NotAcceptable, choose
 from api.deps import CatalogDep, StoreDep
+from api.i18n import page_lang
 from api.pages import render
 from queries.catalog import NamedQuery, get_query, spreadsheet_csv
 from queries.service import run_named
@@ -53,7 +54,7 @@ def list_queries(catalog: CatalogDep, accept: AcceptHeader = None, accept_langua
                  lang: PageLang = "") -> Any:
     """Every named query with its parameters (JSON; a browser asking for text/html gets the catalog page)."""
     if _wants_html(accept):
-        return HTMLResponse(_catalog_page(catalog, _page_lang(lang, accept_language)))
+        return HTMLResponse(_catalog_page(catalog, page_lang(lang, accept_language)))
     return Catalog(queries=[
         QueryInfo(name=q.name, title=q.title, description=q.description,
                   params=[ParamInfo(name=p.name, type=p.type, required=p.required, example=p.example,
@@ -128,19 +129,6 @@ def _wants_html(accept: str | None) -> bool:
         return False
 
 
-def _page_lang(lang: str, accept_language: str | None) -> str:
-    """en or zh: `?lang=` first, else the first language of Accept-Language we have, else English."""
-    if lang in ("en", "zh"):
-        return lang
-    for part in (accept_language or "").split(","):
-        tag, _, weight = part.strip().partition(";")
-        if weight.strip().replace(" ", "") in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
-            continue
-        if tag.lower().startswith(("zh", "en")):
-            return tag.lower()[:2]
-    return "en"
-
-
 def _catalog_page(catalog: dict[str, NamedQuery], lang: str) -> str:
     queries = []
     for query in sorted(catalog.values(), key=lambda q: q.name):
@@ -167,7 +155,7 @@ def _with_examples(query: NamedQuery) -> str:
 def _table(query: NamedQuery, request: Request, store: StoreDep) -> HTMLResponse:
     """The answer as an HTML table, for the catalog page's "table" link."""
     raw = {k: v for k, v in request.query_params.items() if k not in ("format", "lang")}
-    lang = _page_lang(request.query_params.get("lang", ""), request.headers.get("accept-language"))
+    lang = page_lang(request.query_params.get("lang", ""), request.headers.get("accept-language"))
     answer = run_named(store, query, raw, {"solutions": "json", "boolean": "json", "graph": "turtle"})
     data = json.loads(answer.body) if answer.kind != "graph" else None
     columns = data["head"].get("vars", []) if data else []

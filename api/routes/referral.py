@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from api.deps import StoreDep
+from api.i18n import api_lang, page_lang
 from api.pages import render
 from graph.store import Store
 from queries import card as cards
@@ -127,7 +128,7 @@ def _answer(answer: matching.Answer) -> JSONResponse:
 def _lookup_route(name: str, summary: str) -> Callable[..., JSONResponse]:
     def handler(request: Request, store: StoreDep, q: Q = "", include: Include = "", lang: Lang = "") -> JSONResponse:
         return _answer(ref.lookup(store, _index(request, store), name, q, include=ref.parse_include(include),
-                                  lang=matching.pick_lang(lang, request.headers.get("accept-language"))))
+                                  lang=api_lang(lang, request.headers.get("accept-language"))))
 
     handler.__doc__ = summary
     router.add_api_route(f"/api/lookup/{name}", handler, methods=["GET"], response_model=LookupAnswer,
@@ -159,7 +160,7 @@ def search(request: Request, store: StoreDep, q: Q = "",
     count = int(convert(_LIMIT, limit or "10"))  # type: ignore[call-overload]
     if not 1 <= count <= 50:
         raise InvalidParameter("limit", "must be between 1 and 50")
-    chosen = matching.pick_lang(lang, request.headers.get("accept-language"))
+    chosen = api_lang(lang, request.headers.get("accept-language"))
     return _answer(matching.search(_index(request, store), q, kinds=kinds, limit=count, lang=chosen))
 
 
@@ -167,14 +168,14 @@ def search(request: Request, store: StoreDep, q: Q = "",
 def center(request: Request, store: StoreDep, include: Include = "", lang: Lang = "") -> dict[str, Any]:
     """The center's profile: parent, affiliations, specialties, innovations, services with flags, figures with bounds."""
     return ref.center_profile(store, _index(request, store), include=ref.parse_include(include),
-                              lang=matching.pick_lang(lang, request.headers.get("accept-language")))
+                              lang=api_lang(lang, request.headers.get("accept-language")))
 
 
 @router.get("/api/card", operation_id="referral_card", tags=["referral"], summary="The referral card as JSON")
 def card_json(request: Request, store: StoreDep, q: Q = "", include: Include = "", lang: Lang = "") -> JSONResponse:
     """The printable card of `/referral` for one condition or procedure, as JSON: the lookup's answer
     (`input`, `matched`, `candidates`, `notes`) and `card` (null unless exactly one entity matched; 404 if none)."""
-    chosen = matching.pick_lang(lang, request.headers.get("accept-language"))
+    chosen = api_lang(lang, request.headers.get("accept-language"))
     answer, card = cards.card_for(store, _index(request, store), q, ref.parse_include(include), chosen)
     return JSONResponse({**answer.as_json(), "card": card}, status_code=200 if answer.found else 404)
 
@@ -183,7 +184,7 @@ def card_json(request: Request, store: StoreDep, q: Q = "", include: Include = "
 def referral_page(request: Request, store: StoreDep, q: str = "", id: str = "", lang: str = "",
                   include: str = "") -> HTMLResponse:
     """The coordinators' page: search with suggestions, and one printable card for a condition or procedure."""
-    lang = lang if lang in matching.LANGS else matching.pick_lang("", request.headers.get("accept-language"))
+    lang = page_lang(lang, request.headers.get("accept-language"))
     page: dict[str, Any] = {"lang": STRINGS[lang]["html_lang"], "page_lang": lang, "t": STRINGS[lang], "q": q, "id": id,
                             "title": STRINGS[lang]["title"],
                             "inferred": "inferred" in include, "sha": request.app.state.manifest["content_sha256"]}

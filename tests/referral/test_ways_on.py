@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from api.i18n import api_lang
 from graph.namespaces import TTC
 from queries import matching
 
@@ -91,8 +92,8 @@ def test_the_chinese_notes_are_chinese(live_server: str) -> None:
     ("zh", "zh"), ("zh-CN", "zh"), ("zh-Hans", "zh"), ("zh-TW", "zh"), ("zh-HK,en;q=0.5", "zh"),
     ("en-GB,zh;q=0.8", "en"), ("fr, zh;q=0.3, en;q=0.2", "zh"), ("zh;q=0, en", "en"), ("de", "en"), ("", "en")])
 def test_accept_language_chooses_when_lang_is_absent(header: str, expected: str) -> None:
-    assert matching.pick_lang(None, header) == expected
-    assert matching.pick_lang("en", header) == "en"  # lang, when given, wins
+    assert api_lang(None, header) == expected
+    assert api_lang("en", header) == "en"  # lang, when given, wins
 
 
 def test_accept_language_reaches_the_json_and_the_page(live_server: str) -> None:
