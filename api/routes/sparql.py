@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Header, Query, Request
@@ -15,10 +15,19 @@ from api.deps import SettingsDep, StoreDep
 from api.i18n import request_lang
 from api.pages import render
 from graph.guard import QueryRefused
-from graph.store import Dataset
+from graph.store import GRAPH_FORMATS, SOLUTION_FORMATS, Dataset
 from queries.service import run_sparql
 
 router = APIRouter(tags=["sparql"])
+
+#: What /sparql answers, as OpenAPI lists it: every result format, and the plain-text refusals.
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "SPARQL results (SELECT, ASK) or an RDF graph (CONSTRUCT, DESCRIBE), as negotiated",
+          "content": {media: {} for media in [*SOLUTION_FORMATS.values(), *GRAPH_FORMATS.values()]}},
+    400: {"description": "The query does not parse or cannot be evaluated", "content": {"text/plain": {}}},
+    403: {"description": "Updates are refused: the endpoint is read-only", "content": {"text/plain": {}}},
+    406: {"description": "No accepted media type can be produced for this query form", "content": {"text/plain": {}}},
+}
 
 SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix fmt: <http://www.w3.org/ns/formats/> .
@@ -59,7 +68,8 @@ def _answer(store: StoreDep, settings: SettingsDep, sparql: str, accept: str | N
     return Response(answer.body, media_type=media)
 
 
-@router.get("/sparql", operation_id="sparql_get", summary="SPARQL 1.1 query (GET)")
+@router.get("/sparql", operation_id="sparql_get", summary="SPARQL 1.1 query (GET)", response_class=Response,
+            responses=RESPONSES)
 def sparql_get(
     request: Request, store: StoreDep, settings: SettingsDep,
     query: Annotated[str | None, Query(description="The SPARQL query.")] = None,
@@ -89,7 +99,8 @@ def sparql_get(
                    _dataset(pairs))
 
 
-@router.post("/sparql", operation_id="sparql_post", summary="SPARQL 1.1 query (POST)")
+@router.post("/sparql", operation_id="sparql_post", summary="SPARQL 1.1 query (POST)", response_class=Response,
+             responses=RESPONSES)
 async def sparql_post(
     request: Request, store: StoreDep, settings: SettingsDep,
     format: Format = None,

@@ -104,3 +104,18 @@ def test_editor_and_ontology_warn_that_language_tags_come_back_lower_cased() -> 
             for lang, words in (("en", "lower-cased"), ("zh", "小写")):
                 page = client.get(path, params={"lang": lang}, headers={"Accept": "text/html"})
                 assert words in page.text and "langMatches(lang(?l)" in page.text, (path, lang)
+
+
+def test_openapi_lists_the_sparql_media_types() -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from graph.settings import Settings
+
+    with TestClient(create_app(Settings())) as client:
+        schema = client.get("/openapi.json").json()
+    for method in ("get", "post"):
+        answers = schema["paths"]["/sparql"][method]["responses"]
+        assert {"application/sparql-results+json", "text/csv", "text/turtle", "application/ld+json"} \
+            <= set(answers["200"]["content"])
+        assert "text/plain" in answers["400"]["content"]
