@@ -53,8 +53,10 @@ def card(store: Store, index: matching.LabelIndex, entity: matching.Entity, incl
     card: dict[str, Any] = {
         "entity": entity.json(lang), "kind": entity.kind, "codes": index.codes.get(entity.id, []),
         "broader": [index.entities[b].json(lang) for b in entity.broader if b in index.entities],
-        "narrower": sorted((index.entities[n].json(lang) for n in index.narrower.get(entity.id, [])
-                            if n in index.entities), key=lambda e: e["labels"]["en"]),
+        "narrower": sorted(({**index.entities[n].json(lang),
+                             "link_stated": entity.id not in index.entities[n].unstated_broader}
+                            for n in index.narrower.get(entity.id, []) if n in index.entities),
+                           key=lambda e: e["labels"]["en"]),
         "center": [{**claim, "predicate": predicate, "refs": refs(claim["evidence"])}
                    for predicate in ("treatsCondition", "offers", "performsRoutinely")
                    for claim in claims.get(predicate, []) if claim["id"] == entity.id]}

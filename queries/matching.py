@@ -198,6 +198,7 @@ class Entity:
     zh: str | None = None
     notes: str = ""
     broader: tuple[str, ...] = ()
+    unstated_broader: tuple[str, ...] = ()  # the broader links that are only inferred or ambiguous claims
 
     def label(self, lang: str) -> str:
         return (self.zh if lang == "zh" else None) or self.en
@@ -265,7 +266,8 @@ class LabelIndex:
             iri = str(row["entity"])
             entities[iri] = Entity(iri, str(row["kind"]), str(row.get("label_en") or iri.rsplit("/", 1)[-1]),
                                    str(row["label_zh"]) if "label_zh" in row else None, str(row.get("notes", "")),
-                                   tuple(str(row.get("broaders", "")).split()))
+                                   tuple(str(row.get("broaders", "")).split()),
+                                   tuple(str(row.get("unstated_broaders", "")).split()))
         labels = [_label(str(row["label"]), str(row["label_kind"]), str(row["entity"]), _lang(row["label"]))
                   for row in store.select(QUERIES["index_labels"].sparql)]
         codes: dict[str, list[Code]] = defaultdict(list)

@@ -202,3 +202,15 @@ def test_home_page_puts_the_referral_search_first(live_server: str) -> None:
     for link in ("/graph", "/sparql", "/queries", "/ontology", "/docs", "/downloads/ontology.ttl", "/downloads/graph.nt",
                  "/downloads/manifest.json"):
         assert f'href="{link}"' in after_search, link
+
+
+def test_the_card_marks_a_narrower_condition_whose_link_is_only_inferred(live_server: str) -> None:
+    """Lung cancer's card lists the superior sulcus tumour below it, but the source never says it is a lung cancer."""
+    for lang, words in (("en", "the source does not say this is a kind of Lung cancer"), ("zh", "原文未说明这是肺癌的一种")):
+        page = httpx.get(live_server + "/referral", params={"id": str(TTC.LungCancer), "lang": lang}).text
+        header = page.split('data-testid="narrower-unstated"', 1)
+        assert len(header) == 2 and words in header[1].split("</span>", 1)[0], lang
+    card = httpx.get(live_server + "/api/card", params={"q": "lung cancer"}).json()["card"]
+    assert [(n["id"], n["link_stated"]) for n in card["narrower"]] == [(str(TTC.SuperiorSulcusTumour), False)]
+    thoracic = httpx.get(live_server + "/api/card", params={"q": "thoracic tumour"}).json()["card"]
+    assert all(n["link_stated"] for n in thoracic["narrower"])  # the implied links are readings, but facts
