@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,8 +20,31 @@ from queries.params import InvalidParameter
 log = logging.getLogger("thoracic_kg.api")
 
 
+def document_plain_validation_errors(app: FastAPI) -> None:
+    """Say in the OpenAPI document what a 422 really is here: plain text, not FastAPI's JSON error model."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    answer = operation.get("responses", {}).get("422") if isinstance(operation, dict) else None
+                    if answer is not None:
+                        answer["description"] = "Invalid input, said in plain words; nothing was run or changed"
+                        answer["content"] = {"text/plain": {"schema": {"type": "string"},
+                                                            "example": "invalid request: q: must not be empty"}}
+            for unused in ("HTTPValidationError", "ValidationError"):
+                schema.get("components", {}).get("schemas", {}).pop(unused, None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers; anything not listed stays a logged 500."""
+    document_plain_validation_errors(app)
 
     @app.exception_handler(RequestValidationError)
     def _validation(_: Request, exc: RequestValidationError) -> PlainTextResponse:
