@@ -127,12 +127,7 @@ def test_a_search_in_chinese_focuses_the_node_and_ids_are_not_searched(live_serv
                                                  ("縱隔鏡", "Mediastinoscope"), ("胸腔鏡", "Thoracoscope")])
 def test_the_search_box_normalises_as_the_server_does(live_server: str, browser: Any, typed_text: str,
                                                       node: str) -> None:
-    """Full-width capitals fold today; Traditional Chinese once the server's
-    normalise folds it (OpenCC)."""
-    from queries.matching import normalise
-
-    if any(ch in typed_text for ch in "鏡縱") and normalise(typed_text) == typed_text:
-        pytest.xfail("the server's normalise does not fold Traditional Chinese yet")
+    """Full-width capitals and Traditional Chinese fold as the server's normalise folds them (OpenCC)."""
     with visit(browser, f"{live_server}/graph") as page:
         drawing(page.page)
         find(page.page, typed_text)
