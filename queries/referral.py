@@ -292,7 +292,7 @@ def center_profile(store: Store, index: LabelIndex, *, include: frozenset[str] =
         items.sort(key=lambda item: item["labels"]["en"])
     # Every figure, whatever its status: each carries its status and editorial note, so none is hidden.
     figures = [_figure(fact) for fact in _facts(_run(store, "center_figures", center=index.center), "figure", [
-        "label", "kind", "value", "min_value", "min_exclusive", "unit", "period", "precision", "decade", "verbatim",
+        "label", "kind", "value", "min_value", "min_exclusive", "unit", "period", "decade", "verbatim",
         "note", "about_label", "label_zh"])]
     parent = claims.get("keyDepartmentOf", [])
     notes = [message("flags", lang)]
@@ -318,7 +318,6 @@ def _figure(fact: Fact) -> dict[str, Any]:
             "exclusive": bound and _bool(extra.get("min_exclusive")),
             "unit": str(extra["unit"]) if extra.get("unit") is not None else None,
             "period": str(extra["period"]) if extra.get("period") is not None else None,
-            "precision": str(extra["precision"]) if extra.get("precision") is not None else None,
             "kind": str(extra["kind"]) if extra.get("kind") is not None else None,
             "verbatim": str(extra.get("verbatim") or ""), "status": fact.status, "evidence": fact.evidence}
 

@@ -235,8 +235,9 @@ class _Reader:
     def figure_value(self, node: str) -> str | None:
         """A figure's value in words: "more than 40 papers over 5 years", never a bare 40."""
         value = self.t.value(node, _schema("value"))
-        if value is None:
-            return None
+        decade = self.t.value(node, _kg("decade"))
+        if value is None:  # a decade ("1970s") is a string of its own, never a year
+            return decade.value if isinstance(decade, Lit) else None
         if isinstance(value, Lit):
             text = value.value
         else:
@@ -245,9 +246,6 @@ class _Reader:
             bound = minimum.value if isinstance(minimum, Lit) else "?"
             strict = isinstance(exclusive, Lit) and exclusive.value in ("true", "1")
             text = ("more than " if strict else "at least ") + bound
-        precision = self.t.value(node, _kg("precision"))
-        if isinstance(precision, Lit) and precision.value == "decade":
-            text += "s"
         unit = self.t.value(node, _schema("unitText"))
         period = self.t.value(node, _schema("observationPeriod"))
         years = period.value[1:-1] if isinstance(period, Lit) and period.value[:1] == "P" and period.value[-1:] == "Y" else ""

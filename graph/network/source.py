@@ -41,7 +41,7 @@ STATUSES = _PREFIXES + "SELECT ?s ?o WHERE { ?s kg:status ?o MINUS { ?s a kg:Cla
 ATTRIBUTES = _PREFIXES + """SELECT ?s ?p ?o WHERE {
   VALUES ?p { skos:prefLabel skos:altLabel skos:hiddenLabel skos:editorialNote skos:definition rdfs:label
               schema:name prov:value oa:start oa:end schema:code schema:codeValue schema:value schema:minValue
-              kg:minExclusive schema:unitText schema:observationPeriod kg:precision kg:verbatim skos:broader
+              kg:minExclusive schema:unitText schema:observationPeriod kg:decade kg:verbatim skos:broader
               prov:wasDerivedFrom schema:observationAbout kg:about rdfs:subClassOf }
   ?s ?p ?o
 }"""
