@@ -81,6 +81,7 @@ class Figure(BaseModel):
     when that is not the center itself."""
 
     label: str
+    labels: dict[str, str | None] = {}
     value: float | None
     minimum: float | None
     exclusive: bool
@@ -89,7 +90,6 @@ class Figure(BaseModel):
     about: str | None = None
     unit: str | None
     period: str | None
-    precision: str | None
     kind: str | None
     verbatim: str
     status: str
@@ -106,6 +106,7 @@ class CenterProfile(BaseModel):
     innovations: list[Item]
     location: list[Item] = []
     services: dict[str, list[Item]]
+    workup: list[Item] = []  # examinations the work-up uses (`routine` for its routine items); who performs them: not said
     figures: list[Figure]
     notes: list[str]
 

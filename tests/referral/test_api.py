@@ -214,3 +214,11 @@ def test_the_card_marks_a_narrower_condition_whose_link_is_only_inferred(live_se
     assert [(n["id"], n["link_stated"]) for n in card["narrower"]] == [(str(TTC.SuperiorSulcusTumour), False)]
     thoracic = httpx.get(live_server + "/api/card", params={"q": "thoracic tumour"}).json()["card"]
     assert all(n["link_stated"] for n in thoracic["narrower"])  # the implied links are readings, but facts
+
+
+def test_center_profile_over_http_keeps_the_work_up_and_both_languages_of_figures(live_server: str) -> None:
+    """The response model must not drop what the profile adds: the work-up apart from services, figure labels."""
+    profile = get(live_server, "/api/center").json()
+    assert {(w["id"], w["routine"]) for w in profile["workup"]} == {
+        (str(TTC.HeadMRI), True), (str(TTC.ECT), True), (str(TTC.PETCT), False), (str(TTC.MediastinoscopyBiopsy), False)}
+    assert all(f["labels"]["en"] and f["labels"]["zh"] for f in profile["figures"])
