@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from api.conneg import NotAcceptable, choose
 from api.deps import CatalogDep, StoreDep
-from api.i18n import page_lang
+from api.i18n import page_lang, request_lang
 from api.pages import render
 from queries.catalog import NamedQuery, get_query, spreadsheet_csv
 from queries.service import run_named
@@ -66,8 +66,6 @@ def list_queries(catalog: CatalogDep, accept: AcceptHeader = None, accept_langua
 def query_text(name: str, catalog: CatalogDep) -> PlainTextResponse:
     """The SPARQL text of a named query (for the editor)."""
     return PlainTextResponse(get_query(catalog, name).sparql, media_type="application/sparql-query; charset=utf-8")
-
-
 
 
 def named_query_routes(catalog: dict[str, NamedQuery]) -> APIRouter:
@@ -155,7 +153,7 @@ def _with_examples(query: NamedQuery) -> str:
 def _table(query: NamedQuery, request: Request, store: StoreDep) -> HTMLResponse:
     """The answer as an HTML table, for the catalog page's "table" link."""
     raw = {k: v for k, v in request.query_params.items() if k not in ("format", "lang")}
-    lang = page_lang(request.query_params.get("lang", ""), request.headers.get("accept-language"))
+    lang = request_lang(request)
     answer = run_named(store, query, raw, {"solutions": "json", "boolean": "json", "graph": "turtle"})
     data = json.loads(answer.body) if answer.kind != "graph" else None
     columns = data["head"].get("vars", []) if data else []
