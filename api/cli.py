@@ -175,6 +175,7 @@ def render(
     evidence: NetworkEvidence = False,
     figures: NetworkFigures = False,
     inferred: NetworkInferred = True,
+    lang: Annotated[str, typer.Option(help="The page's language: en or zh.")] = "en",
 ) -> None:
     """Write the network page as one standalone HTML file that loads nothing (vis-network and the page inlined)."""
     from api.routes.network import entity_view, page_html
@@ -182,6 +183,9 @@ def render(
     from graph.network.views import whole
     from queries.params import InvalidParameter
 
+    if lang not in ("en", "zh"):
+        typer.echo(f"--lang must be en or zh, not {lang!r}", err=True)
+        raise typer.Exit(2)
     options = ProjectionOptions(evidence=evidence, figures=figures, inferred=inferred)
     store = _network_store()
     try:
@@ -194,7 +198,7 @@ def render(
         typer.echo(str(exc.args[0]), err=True)
         raise typer.Exit(1) from None
     html = page_html(view, options, standalone=True, base_url=base_url.rstrip("/"), reserve=reserve,
-                     mode="entity" if focus else "graph")
+                     mode="entity" if focus else "graph", lang=lang)
     out.write_text(html, encoding="utf-8")
     capped = f" (capped: {view.note})" if view.capped else ""
     typer.echo(f"wrote {out}: {view.network.number_of_nodes()} nodes, {view.network.number_of_edges()} edges{capped}")

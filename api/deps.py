@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
+from api.i18n import api_lang
 from graph.settings import Settings
 from graph.store import Store
 from queries.catalog import NamedQuery
@@ -23,6 +24,14 @@ def _catalog(request: Request) -> dict[str, NamedQuery]:
     return request.app.state.catalog  # type: ignore[no-any-return]
 
 
+def _answer_lang(request: Request, lang: Annotated[str, Query(
+        description="Language of `title`, `note` and the drawing's words: `en` or `zh` (default from Accept-Language); "
+                    "`labels` always has both.")] = "") -> str:
+    return api_lang(lang, request.headers.get("accept-language"))
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
+#: The language of a JSON answer: `?lang=` (en or zh, anything else a 422), else Accept-Language, else English.
+LangDep = Annotated[str, Depends(_answer_lang)]
 StoreDep = Annotated[Store, Depends(_store)]
 CatalogDep = Annotated[dict[str, NamedQuery], Depends(_catalog)]

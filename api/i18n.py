@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from graph.network.projection import TYPE_ZH
+from graph.network.render import STATUS_ZH
 from queries.matching import parse_lang
 
 LANGS = ("en", "zh")
@@ -52,7 +54,8 @@ def request_lang(request: Request) -> str:
 
 
 #: Every string a reader meets on the network page, one table for the template and (as data) for network.js.
-#: English type and status names come from the graph layer (TYPE_STYLE, STATUS_TEXT); "type.X"/"status.X" override them.
+#: Type and status names come from the graph layer (TYPE_STYLE and TYPE_ZH, STATUS_TEXT and STATUS_ZH): on a Chinese
+#: page "type.X"/"status.X" give the Chinese ones.
 NETWORK: dict[str, dict[str, str]] = {
     "en": {
         "find": "Find", "find_placeholder": "a label in English or 中文, or a synonym",
@@ -97,13 +100,7 @@ NETWORK: dict[str, dict[str, str]] = {
         "expanding": "正在展开…", "nothing_more": "此文件中没有更多可展开的内容：请用更大的 --depth 重新生成。",
         "added": "已添加 {n} 个节点。", "no_new": "没有新的相邻节点。", "expand_failed": "无法展开：",
         "laying_out": "正在布局… ", "nothing": "没有可绘制的内容。", "offline": "独立文件 · 可离线使用",
-        "type.Center": "中心", "type.Equipment": "设备", "type.Approach": "手术入路", "type.Examination": "检查",
-        "type.Procedure": "手术/操作", "type.Therapy": "治疗", "type.Condition": "疾病", "type.Indication": "适应证",
-        "type.ImagingTechnique": "影像技术", "type.Specialty": "专科", "type.Organisation": "机构", "type.Place": "地点",
-        "type.Research": "研究", "type.Training": "培训", "type.Figure": "数字", "type.Statement": "中心的陈述",
-        "type.Evidence": "证据片段", "type.Resource": "其他资源",
-        "status.stated": "来源明确陈述", "status.implied": "措辞暗示", "status.inferred": "推断（来源中没有）",
-        "status.ambiguous": "来源中有歧义", "status.modelled": "词表层级", "status.asserted": "普通三元组（非声明）",
-        "status.evidence": "证据片段",
+        **{f"type.{kind}": name for kind, name in TYPE_ZH.items()},
+        **{f"status.{status}": text for status, text in STATUS_ZH.items()},
     },
 }

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from markupsafe import Markup
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import LangDep, SettingsDep, StoreDep
 from api.i18n import NETWORK, request_lang
 from api.pages import render
 from graph.network.analytics import report
@@ -113,8 +113,8 @@ def _search_terms(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return nodes
 
 
-def _json(view: View, vis: bool, options: ProjectionOptions) -> JSONResponse:
-    data = page_data(view, links=_links(True)) if vis else payload(view)
+def _json(view: View, vis: bool, options: ProjectionOptions, lang: str) -> JSONResponse:
+    data = page_data(view, links=_links(True), lang=lang) if vis else payload(view, lang)
     _search_terms(data["nodes"])
     if vis:
         data["flags"] = _flag_params(options)
@@ -136,17 +136,18 @@ def _flag_params(options: ProjectionOptions) -> dict[str, str]:
 def page_html(view: View, options: ProjectionOptions, *, standalone: bool = False, base_url: str = "",
               query: str | None = None, mode: str = "graph", reserve: View | None = None, lang: str = "en") -> str:
     """The network page: served (assets from /static) or one standalone file with everything inline."""
-    data = page_data(view, links=_links(not standalone, base_url if standalone else ""), overview=mode == "overview")
+    data = page_data(view, links=_links(not standalone, base_url if standalone else ""), overview=mode == "overview",
+                     lang=lang)
     _search_terms(data["nodes"])
     data["flags"] = _flag_params(options)
     data["lang"], data["messages"] = lang, NETWORK[lang]
     if reserve is not None:
         shown = set(view.network.nodes)
-        ring = page_data(reserve, links={})
+        ring = page_data(reserve, links={}, lang=lang)
         data["reserve"] = {"nodes": _search_terms([n for n in ring["nodes"] if n["id"] not in shown]), "types": ring["types"],
                            "vis": {"nodes": [n for n in ring["vis"]["nodes"] if n["id"] not in shown],
                                    "edges": ring["vis"]["edges"]}}
-    context: dict[str, Any] = {"title": view.title, "data": data, "standalone": standalone, "query": query,
+    context: dict[str, Any] = {"title": view.title_in(lang), "data": data, "standalone": standalone, "query": query,
                                "mode": mode, "example_query": EXAMPLE_QUERY, "lang": lang, "m": NETWORK[lang]}
     if standalone:
         scripts = [VIS_JS.read_text(encoding="utf-8"), (STATIC / "network" / "network.js").read_text(encoding="utf-8")]
@@ -165,37 +166,37 @@ def _page(view: View, options: ProjectionOptions, request: Request, **kwargs: An
 
 
 @router.get("/api/graph", operation_id="network_center")
-def api_center(max_nodes: NodeCap, store: StoreDep, options: FlagsDep,
+def api_center(max_nodes: NodeCap, store: StoreDep, options: FlagsDep, lang: LangDep,
                vis: bool = False) -> JSONResponse:
     """The whole center as a network: nodes, edges (property and claim status), `capped` and a `note`."""
-    return _json(whole(center_network(store, options), max_nodes=max_nodes), vis, options)
+    return _json(whole(center_network(store, options), max_nodes=max_nodes), vis, options, lang)
 
 
 @router.get("/api/graph/entity", operation_id="network_entity", response_model=None)
-def api_entity(max_nodes: NodeCap, store: StoreDep, options: FlagsDep, id: EntityId, depth: Depth = 1,
+def api_entity(max_nodes: NodeCap, store: StoreDep, options: FlagsDep, lang: LangDep, id: EntityId, depth: Depth = 1,
                through_center: ThroughCenter = False, vis: bool = False) -> Response:
     """One entity's neighbourhood to depth 1, 2 or 3."""
-    return _json(entity_view(store, options, id, depth, max_nodes, through_center), vis, options)
+    return _json(entity_view(store, options, id, depth, max_nodes, through_center), vis, options, lang)
 
 
 @router.get("/api/graph/query", operation_id="network_query", response_model=None)
 @router.post("/api/graph/query", operation_id="network_query_form", response_model=None)
-def api_query(max_nodes: NodeCap, store: StoreDep, settings: SettingsDep, options: FlagsDep,
+def api_query(max_nodes: NodeCap, store: StoreDep, settings: SettingsDep, options: FlagsDep, lang: LangDep,
               query: Annotated[str, Query(description="A CONSTRUCT or DESCRIBE query.")] = "",
               form_query: Annotated[str | None, Form(alias="query")] = None, vis: bool = False) -> Response:
     """The network of a CONSTRUCT query's result (GET ?query= or a POST form)."""
     try:
-        return _json(query_view(store, settings, form_query or query, options, max_nodes), vis, options)
+        return _json(query_view(store, settings, form_query or query, options, max_nodes), vis, options, lang)
     except WrongQueryForm as exc:
         return PlainTextResponse(str(exc), status_code=400)
 
 
 @router.get("/api/graph/paths", operation_id="network_paths", response_model=None)
-def api_paths(max_nodes: NodeCap, store: StoreDep, source: EntityId, target: EntityId, inferred: bool = False,
+def api_paths(max_nodes: NodeCap, store: StoreDep, lang: LangDep, source: EntityId, target: EntityId, inferred: bool = False,
               through_center: ThroughCenter = False) -> Response:
     """The shortest explanations between two entities (facts only unless `inferred`), and their network."""
     options = ProjectionOptions(inferred=inferred)
-    return _json(_between(store, options, source, target, through_center, max_nodes), False, options)
+    return _json(_between(store, options, source, target, through_center, max_nodes), False, options, lang)
 
 
 @router.get("/api/graph/analytics", operation_id="network_analytics")
@@ -232,7 +233,7 @@ def page_query(request: Request, max_nodes: NodeCap, store: StoreDep, settings: 
     """A CONSTRUCT query's result, drawn; without a query, the form."""
     text = form_query or query
     if not text.strip():
-        empty = View(from_ntriples(b""), "Network of a CONSTRUCT query", 0)
+        empty = View(from_ntriples(b""), {"en": "Network of a CONSTRUCT query", "zh": "CONSTRUCT 查询结果的网络"}, 0)
         return _page(empty, options, request, mode="query", query=EXAMPLE_QUERY)
     try:
         return _page(query_view(store, settings, text, options, max_nodes), options, request, mode="query", query=text)

@@ -1,7 +1,8 @@
 """Exports of a network for Gephi, Cytoscape and scripts: GraphML, GEXF and node-link JSON.
 
 GraphML and GEXF hold only scalar attributes, so lists are joined with " | ", label dictionaries become
-`label_en` / `label_zh`, evidence becomes its quotes, and missing values are left out (never None).
+`label_en` / `label_zh` (notes and figure values likewise),
+evidence becomes its quotes, and missing values are left out (never None).
 Imports networkx and `graph.network.projection`; nothing of `api`.
 """
 
@@ -17,6 +18,8 @@ ExportFormat = Literal["graphml", "gexf", "json"]
 FORMATS: dict[str, str] = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml",
                            "json": "application/json"}
 SEPARATOR = " | "
+#: Attributes that are {"en": …, "zh": …} dictionaries, and the prefix of their scalar columns.
+_BY_LANGUAGE = {"labels": "label", "notes": "note", "values": "value"}
 
 
 def _scalar_attributes(data: dict[str, Any]) -> dict[str, str | int | float | bool]:
@@ -25,8 +28,8 @@ def _scalar_attributes(data: dict[str, Any]) -> dict[str, str | int | float | bo
     for key, value in data.items():
         if value is None or value == [] or value == {}:
             continue
-        if key == "labels" and isinstance(value, dict):
-            out.update({f"label_{lang}": str(text) for lang, text in value.items()})
+        if key in _BY_LANGUAGE and isinstance(value, dict):
+            out.update({f"{_BY_LANGUAGE[key]}_{lang}": str(text) for lang, text in value.items()})
         elif key == "evidence" and isinstance(value, list):
             out["evidence"] = SEPARATOR.join(str(span["quote"]) for span in value)
             out["evidence_ids"] = SEPARATOR.join(str(span["id"]) for span in value)

@@ -66,6 +66,14 @@ TYPES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 #: Type key → (label, colour), in legend order; "Resource" is anything of no known class (in a query's result).
 TYPE_STYLE: dict[str, tuple[str, str]] = {key: (label, colour) for key, label, colour, _ in TYPES}
 TYPE_STYLE["Resource"] = ("Other resource", "#c7c7c7")
+#: The units the curated figures use (schema:unitText is English), for a figure's value in Chinese words.
+UNIT_ZH = {"specialists": "名专家", "nurses": "名护士", "papers": "篇论文", "years": "年", "percent": "%", "doctors": "名医生"}
+#: Type key → its Chinese name, for the legend, the panel and the text tables of a Chinese page.
+TYPE_ZH: dict[str, str] = {
+    "Center": "中心", "Equipment": "设备", "Approach": "手术入路", "Examination": "检查", "Procedure": "手术/操作",
+    "Therapy": "治疗", "Condition": "疾病", "Indication": "适应证", "ImagingTechnique": "影像技术", "Specialty": "专科",
+    "Organisation": "机构", "Place": "地点", "Research": "研究", "Training": "培训", "Figure": "数字",
+    "Statement": "中心的陈述", "Evidence": "证据片段", "Resource": "其他资源"}
 _CLASS_ORDER: dict[str, tuple[int, str]] = {}
 for _index, (_key, _, _, _classes) in enumerate(TYPES):
     for _cls in _classes:
@@ -145,8 +153,8 @@ class _Reader:
         self.fallback = fallback
         self._spans: dict[Term, dict[str, Any] | None] = {}
         self._types: dict[Term, tuple[str | None, list[str]]] = {}
-        self._property_labels: dict[str, str] = {}
-        self._fallback_labels: dict[str, str] | None = None
+        self._property_labels: dict[str, dict[str, str]] = {}
+        self._fallback_labels: dict[str, dict[str, str]] | None = None
 
     def _literals(self, node: Term, predicate: str) -> list[Lit]:
         return [v for v in self.t.objects(node, predicate) if isinstance(v, Lit)]
@@ -171,6 +179,12 @@ class _Reader:
 
     def english(self, node: Term, predicate: str) -> str | None:
         return " ".join(sorted(lit.value for lit in self._literals(node, predicate) if _en(lit))) or None
+
+    def texts(self, node: Term, predicate: str) -> dict[str, str]:
+        """The literals of `predicate` in each language present, {"en": …, "zh": …}."""
+        found = {"en": self.english(node, predicate),
+                 "zh": " ".join(sorted(lit.value for lit in self._literals(node, predicate) if _zh(lit))) or None}
+        return {lang: text for lang, text in found.items() if text}
 
     def display_type(self, node: Term) -> tuple[str | None, list[str]]:
         """The display type (None if the node has no class we draw) and the node's most specific classes."""
@@ -218,13 +232,14 @@ class _Reader:
             "label": english, "labels": {"en": english, **({"zh": chinese} if chinese else {})},
             "type": display, "classes": self.display_type(node)[1], "iri": node,
             "synonyms": self.words(node, ALT), "hidden_labels": self.words(node, HIDDEN),
-            "evidence": self.evidence(node), "note": self.english(node, NOTE),
+            "evidence": self.evidence(node), "note": self.english(node, NOTE), "notes": self.texts(node, NOTE),
             "definition": self.english(node, DEFINITION), "codes": self.codes(node),
         }
         if display in SIDE_KINDS:
             verbatim = self.t.value(node, _kg("verbatim"))
-            attributes.update(value=self.figure_value(node), status=CLAIM_STATUS.get(str(self.t.value(node, _kg("status"))),
-                                                                                       "stated"),
+            values = {lang: self.figure_value(node, lang) for lang in ("en", "zh")}
+            status = CLAIM_STATUS.get(str(self.t.value(node, _kg("status"))), "stated")
+            attributes.update(value=values["en"], values={k: v for k, v in values.items() if v}, status=status,
                               verbatim=verbatim.value if isinstance(verbatim, Lit) else None)
         if display == "Evidence":
             span = self.span(node)
@@ -232,12 +247,18 @@ class _Reader:
                 attributes.update(quote=span["quote"], start=span["start"], end=span["end"])
         return attributes
 
-    def figure_value(self, node: str) -> str | None:
-        """A figure's value in words: "more than 40 papers over 5 years", never a bare 40."""
+    def figure_value(self, node: str, lang: str = "en") -> str | None:
+        """A figure's value in words: "more than 40 papers over 5 years" (in Chinese too), never a bare 40."""
+        zh = lang == "zh"
         value = self.t.value(node, _schema("value"))
         decade = self.t.value(node, _kg("decade"))
         if value is None:  # a decade ("1970s") is a string of its own, never a year
-            return decade.value if isinstance(decade, Lit) else None
+            if not isinstance(decade, Lit):
+                return None
+            words = decade.value
+            if zh and len(words) == 5 and words[:4].isdigit() and words.endswith("0s"):  # 1970s → 20世纪70年代
+                return f"{int(words[:2]) + 1}世纪{words[2:4]}年代"
+            return words
         if isinstance(value, Lit):
             text = value.value
         else:
@@ -245,28 +266,38 @@ class _Reader:
             exclusive = self.t.value(value, _kg("minExclusive"))
             bound = minimum.value if isinstance(minimum, Lit) else "?"
             strict = isinstance(exclusive, Lit) and exclusive.value in ("true", "1")
-            text = ("more than " if strict else "at least ") + bound
-        unit = self.t.value(node, _schema("unitText"))
+            text = (("超过 " if strict else "至少 ") if zh else ("more than " if strict else "at least ")) + bound
+        unit_lit = self.t.value(node, _schema("unitText"))
+        unit = unit_lit.value if isinstance(unit_lit, Lit) else ""
         period = self.t.value(node, _schema("observationPeriod"))
         years = period.value[1:-1] if isinstance(period, Lit) and period.value[:1] == "P" and period.value[-1:] == "Y" else ""
+        if zh:
+            span = ("每年" if years == "1" else f"{years} 年内") if years.isdigit() else (
+                period.value if isinstance(period, Lit) else "")
+            return f"{text} {UNIT_ZH.get(unit, unit)}".strip() + (f"（{span}）" if span else "")
         span = ("per year" if years == "1" else f"over {years} years") if years.isdigit() else (
             period.value if isinstance(period, Lit) else "")
-        return " ".join(part for part in (text, unit.value if isinstance(unit, Lit) else "", span) if part)
+        return " ".join(part for part in (text, unit, span) if part)
 
-    def property_label(self, predicate: str) -> str:
-        """The property's English label (from the document, else from the fallback network), else its local name."""
+    def property_labels(self, predicate: str) -> dict[str, str]:
+        """The property's labels, {"en": …, "zh": …} (from the document, else from the fallback network); the English
+        one falls back to its local name, the Chinese one is absent when neither has it."""
         if predicate not in self._property_labels:
-            labels = [lit.value for p in (LABEL, PREF) for lit in self._literals(predicate, p) if _en(lit)]
-            if not labels and self.fallback is not None:
+            literals = [lit for p in (LABEL, PREF) for lit in self._literals(predicate, p)]
+            english = next((lit.value for lit in literals if _en(lit)), None)
+            chinese = next((lit.value for lit in literals if _zh(lit)), None)
+            if english is None and self.fallback is not None:
                 if self._fallback_labels is None:
-                    self._fallback_labels = {d["property"]: str(d["label"]) for *_, d in self.fallback.edges(data=True)}
-                labels = [self._fallback_labels[qname(predicate)]] if qname(predicate) in self._fallback_labels else []
-            self._property_labels[predicate] = labels[0] if labels else local_name(predicate)
+                    self._fallback_labels = {d["property"]: d["labels"] for *_, d in self.fallback.edges(data=True)}
+                lent = self._fallback_labels.get(qname(predicate), {})
+                english, chinese = lent.get("en"), chinese or lent.get("zh")
+            self._property_labels[predicate] = {"en": english or local_name(predicate), **({"zh": chinese} if chinese else {})}
         return self._property_labels[predicate]
 
 
 def _add_edge(network: nx.MultiDiGraph, source: str, target: str, predicate: str, status: str, reader: _Reader, *,
-              evidence: list[dict[str, Any]] | None = None, note: str | None = None, claim: str | None = None) -> None:
+              evidence: list[dict[str, Any]] | None = None, notes: dict[str, str] | None = None,
+              claim: str | None = None) -> None:
     """Add one edge keyed by its property; a second claim of the same relation merges in, the firmest status wins."""
     key = qname(predicate)
     if network.has_edge(source, target, key):
@@ -275,8 +306,9 @@ def _add_edge(network: nx.MultiDiGraph, source: str, target: str, predicate: str
             data["status"] = status
         data["evidence"] += [e for e in evidence or [] if e not in data["evidence"]]
         return
-    network.add_edge(source, target, key=key, property=key, label=reader.property_label(predicate), status=status,
-                     evidence=list(evidence or []), note=note, claim=claim)
+    labels = reader.property_labels(predicate)
+    network.add_edge(source, target, key=key, property=key, label=labels["en"], labels=labels, status=status,
+                     evidence=list(evidence or []), note=(notes or {}).get("en"), notes=dict(notes or {}), claim=claim)
 
 
 def project(triples: Triples, options: ProjectionOptions = ProjectionOptions(), *, plain: bool = False,
@@ -320,7 +352,7 @@ def project(triples: Triples, options: ProjectionOptions = ProjectionOptions(), 
             continue
         ensure(subject), ensure(obj)
         _add_edge(network, subject, obj, predicate, status, reader, evidence=reader.evidence(claim),
-                  note=reader.english(claim, NOTE), claim=claim)
+                  notes=reader.texts(claim, NOTE), claim=claim)
 
     candidates = (list(triples) if plain else [(s, BROADER, o) for s, o in triples.by_predicate.get(BROADER, [])])
     candidates.sort(key=lambda t: (t[0], t[1], str(t[2])))
@@ -338,7 +370,7 @@ def project(triples: Triples, options: ProjectionOptions = ProjectionOptions(), 
             continue
         ensure(subject), ensure(obj)
         _add_edge(network, subject, obj, predicate, status, reader, evidence=known and known["evidence"],
-                  note=known and known["note"], claim=known and known["claim"])
+                  notes=known and known["notes"], claim=known and known["claim"])
 
     for node in sorted(set(triples.subjects(PREF)) | (set(triples.subjects(LABEL)) if plain else set())):
         display, _ = reader.display_type(node)
@@ -370,7 +402,8 @@ def _side_items(triples: Triples, reader: _Reader, network: nx.MultiDiGraph, opt
                 _add_edge(network, item, target, about, attributes["status"], reader, evidence=attributes["evidence"])
             elif target in network:
                 side[target].append({"id": item, "kind": attributes["type"], "label": attributes["label"],
-                                     "value": attributes.get("value"), "status": attributes["status"],
+                                     "labels": attributes["labels"], "value": attributes.get("value"),
+                                     "values": attributes.get("values", {}), "status": attributes["status"],
                                      "evidence": attributes["evidence"]})
     return {key: sorted(entries, key=lambda e: e["label"]) for key, entries in side.items()}
 
@@ -410,5 +443,5 @@ def find_entity(network: nx.MultiDiGraph, iri: str) -> str:
     return iri
 
 
-__all__ = ["CLAIM_STATUS", "FACT_STATUSES", "STATUSES", "TYPES", "TYPE_STYLE", "Lit", "ProjectionOptions", "Triples",
+__all__ = ["CLAIM_STATUS", "FACT_STATUSES", "STATUSES", "TYPES", "TYPE_STYLE", "TYPE_ZH", "Lit", "ProjectionOptions", "Triples",
            "UnknownEntity", "center_network", "find_entity", "from_ntriples", "local_name", "project", "qname"]

@@ -14,7 +14,7 @@ from typing import Any
 
 from pyvis.network import Network
 
-from graph.network.projection import STATUSES, TYPE_STYLE
+from graph.network.projection import STATUSES, TYPE_STYLE, TYPE_ZH
 from graph.network.views import View, payload
 
 #: How each status is drawn: solid facts, dashed implications, dotted and coloured inferences and ambiguities.
@@ -30,33 +30,60 @@ EDGE_STYLE: dict[str, dict[str, Any]] = {
 STATUS_TEXT = {"stated": "stated by the source", "implied": "implied by the wording", "inferred":
                "inferred (not in the source)", "ambiguous": "ambiguous in the source", "modelled":
                "vocabulary hierarchy", "asserted": "plain triple (no claim)", "evidence": "evidence span"}
+STATUS_ZH = {"stated": "来源明确陈述", "implied": "措辞暗示", "inferred": "推断（来源中没有）", "ambiguous": "来源中有歧义",
+             "modelled": "词表层级", "asserted": "普通三元组（非声明）", "evidence": "证据片段"}
+#: The words of a tooltip, in each language.
+TIP = {"en": {"codes": " · codes ", "also": "Also: ", "value": "Value: ", "source": "Source: ", "note": "Note: ",
+              "quote": "“{}”", "sep": ", "},
+       "zh": {"codes": " · 编码 ", "also": "又称：", "value": "数值：", "source": "来源原文：", "note": "说明：",
+              "quote": "“{}”", "sep": "、"}}
 SHAPES = {"Center": "star", "Equipment": "square", "Approach": "diamond", "Examination": "triangle",
           "Condition": "dot", "Evidence": "box", "Figure": "box", "Statement": "box"}
 #: Above this many nodes the layout skips vis-network's slow "improved layout" and draws straight edges.
 LARGE = 150
 
 
-def node_tooltip(data: dict[str, Any]) -> str:
-    """Plain text shown on hover: labels, type, synonyms, the first evidence quote with its offsets."""
+def type_name(kind: str, lang: str = "en") -> str:
+    """A display type's name in `lang`."""
+    return TYPE_ZH[kind] if lang == "zh" else TYPE_STYLE[kind][0]
+
+
+def status_text(status: str, lang: str = "en") -> str:
+    """How the source supports a relation of this status, in `lang`."""
+    return STATUS_ZH[status] if lang == "zh" else STATUS_TEXT[status]
+
+
+def relation_name(data: dict[str, Any], lang: str = "en") -> str:
+    """An edge's relation name in `lang` (English where the property has no Chinese label)."""
+    return str(data.get("labels", {}).get(lang) or data["label"])
+
+
+def node_tooltip(data: dict[str, Any], lang: str = "en") -> str:
+    """Plain text shown on hover: labels, type, synonyms, the first evidence quote with its offsets.
+
+    The source's quotes stay in the source's language; the words around them follow `lang`."""
+    words = TIP[lang]
     lines = [data["label"]]
     if data["labels"].get("zh"):
         lines.append(data["labels"]["zh"])
-    lines.append(TYPE_STYLE[data["type"]][0] + (" · codes " + ", ".join(data["codes"]) if data.get("codes") else ""))
+    lines.append(type_name(data["type"], lang) + (words["codes"] + ", ".join(data["codes"]) if data.get("codes") else ""))
     if data.get("synonyms"):
-        lines.append("Also: " + ", ".join(data["synonyms"][:6]))
+        lines.append(words["also"] + words["sep"].join(data["synonyms"][:6]))
     if data.get("value"):
-        lines.append(f"Value: {data['value']} ({data.get('status', 'stated')})")
+        lines.append(f"{words['value']}{data['value']} ({status_text(data.get('status', 'stated'), lang)})")
     for span in data.get("evidence", [])[:2]:
-        lines.append(f"Source: “{span['quote']}” [{span['start']}–{span['end']}]")
+        lines.append(f"{words['source']}“{span['quote']}” [{span['start']}–{span['end']}]")
     return "\n".join(lines)
 
 
-def edge_tooltip(data: dict[str, Any], source: str, target: str) -> str:
+def edge_tooltip(data: dict[str, Any], source: str, target: str, lang: str = "en") -> str:
     """Plain text: the relation in words, its status, the evidence quote and the curators' note."""
-    lines = [f"{source} —{data['label']}→ {target}", f"{data['property']} · {STATUS_TEXT[data['status']]}"]
-    lines += [f"Source: “{span['quote']}” [{span['start']}–{span['end']}]" for span in data.get("evidence", [])[:2]]
-    if data.get("note"):
-        lines.append(f"Note: {data['note']}")
+    words = TIP[lang]
+    lines = [f"{source} —{relation_name(data, lang)}→ {target}", f"{data['property']} · {status_text(data['status'], lang)}"]
+    lines += [f"{words['source']}“{span['quote']}” [{span['start']}–{span['end']}]" for span in data.get("evidence", [])[:2]]
+    note = (data.get("notes") or {}).get(lang) or data.get("note")
+    if note:
+        lines.append(f"{words['note']}{note}")
     return "\n".join(lines)
 
 
@@ -92,7 +119,7 @@ def hubs(view: View) -> set[str]:
     return {node for node, kind in view.network.nodes(data="type") if kind == "Center"}
 
 
-def vis_data(view: View, overview: bool = False) -> dict[str, Any]:
+def vis_data(view: View, overview: bool = False, lang: str = "en") -> dict[str, Any]:
     """The vis-network nodes, edges and options of a view, assembled by pyvis.
 
     The `overview` (the whole center) is drawn to be read: the center is pinned at the middle and its own
@@ -115,13 +142,14 @@ def vis_data(view: View, overview: bool = False) -> dict[str, Any]:
             if node in hub:
                 extra.update(x=0, y=0, fixed=True, physics=False, font={"size": 22})
         net.add_node(node, label=label, shape=SHAPES.get(data["type"], "dot"), color=colour, size=round(size, 1),
-                     title=node_tooltip(data), borderWidth=3 if node == view.focus else 1, **extra)
+                     title=node_tooltip(data, lang), borderWidth=3 if node == view.focus else 1, **extra)
     for source, target, data in sorted(network.edges(data=True), key=lambda e: (e[0], e[2]["property"], e[1])):
         style = EDGE_STYLE[data["status"]]
         extra = {"hub": True, "physics": False} if {source, target} & hub else {}
         net.add_edge(source, target, id=f"{source} {data['property']} {target}", title=edge_tooltip(
-            data, network.nodes[source]["label"], network.nodes[target]["label"]),
-            dashes=style["dashes"], color=style["color"], width=style["width"], status=data["status"], **extra)
+            data, network.nodes[source]["label"], network.nodes[target]["label"], lang),
+            dashes=style["dashes"], color=style["color"], width=style["width"], status=data["status"],
+            relation=relation_name(data, lang), **extra)
     net.options = options(network.number_of_nodes(), overview)
     nodes, edges, _, _, _, options_json = net.get_network_data()
     for node in nodes:
@@ -129,11 +157,13 @@ def vis_data(view: View, overview: bool = False) -> dict[str, Any]:
     return {"nodes": nodes, "edges": edges, "options": json.loads(options_json)}
 
 
-def page_data(view: View, *, links: dict[str, str | None], overview: bool = False) -> dict[str, Any]:
-    """Everything the page needs in one JSON document: the API answer, the drawing data and the links to use."""
-    return {**payload(view), "vis": vis_data(view, overview), "links": links, "overview": overview,
-            "status_styles": {k: {**v, "text": STATUS_TEXT[k]} for k, v in EDGE_STYLE.items()},
+def page_data(view: View, *, links: dict[str, str | None], overview: bool = False, lang: str = "en") -> dict[str, Any]:
+    """Everything the page needs in one JSON document: the API answer, the drawing data and the links to use,
+    its words in `lang`."""
+    return {**payload(view, lang), "vis": vis_data(view, overview, lang), "links": links, "overview": overview,
+            "status_styles": {k: {**v, "text": status_text(k, lang)} for k, v in EDGE_STYLE.items()},
             "status_order": list(STATUSES)}
 
 
-__all__ = ["EDGE_STYLE", "STATUS_TEXT", "edge_tooltip", "hubs", "node_tooltip", "options", "page_data", "vis_data"]
+__all__ = ["EDGE_STYLE", "STATUS_TEXT", "STATUS_ZH", "TIP", "edge_tooltip", "hubs", "node_tooltip", "options", "page_data",
+           "relation_name", "status_text", "type_name", "vis_data"]

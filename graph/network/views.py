@@ -16,6 +16,9 @@ import networkx as nx
 from graph.network.analytics import Explanation, explanations
 from graph.network.projection import FACT_STATUSES, STATUSES, TYPE_STYLE, find_entity, qname
 
+#: A text in each language: {"en": …, "zh": …}.
+Text = dict[str, str]
+
 #: Most nodes one view draws by default (the service reads TKG_NETWORK_MAX_NODES). Past it the most
 #: connected (or, around an entity, the nearest) nodes are kept and the page says so.
 DEFAULT_MAX_NODES = 500
@@ -29,16 +32,33 @@ class View:
     """What one page or API answer shows."""
 
     network: nx.MultiDiGraph
-    title: str
+    titles: Text
     total_nodes: int
     capped: bool = False
-    notes: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
     focus: str | None = None
     paths: list[Explanation] = field(default_factory=list)
 
     @property
+    def title(self) -> str:
+        return self.titles["en"]
+
+    @property
     def note(self) -> str | None:
-        return " ".join(self.notes) or None
+        return self.note_in("en")
+
+    def title_in(self, lang: str) -> str:
+        return self.titles.get(lang) or self.titles["en"]
+
+    def note_in(self, lang: str) -> str | None:
+        """The notes in `lang` ("en" or "zh"), one paragraph."""
+        return ("" if lang == "zh" else " ").join(note.get(lang) or note["en"] for note in self.notes) or None
+
+
+def _names(network: nx.MultiDiGraph, node: str) -> Text:
+    """A node's name in each language (the English one where it has no Chinese label)."""
+    data = network.nodes[node]
+    return {"en": data["label"], "zh": data["labels"].get("zh") or data["label"]}
 
 
 def _hubs(network: nx.MultiDiGraph) -> set[str]:
@@ -86,18 +106,29 @@ def _densest_first(network: nx.MultiDiGraph) -> list[str]:
     return order
 
 
-def _cap_note(shown: int, total: int, how: str) -> str:
-    return (f"Showing {shown:,} of {total:,} nodes ({how}); the rest are left out so that the page stays responsive. "
-            "Open one entity's neighbourhood or write a CONSTRUCT query to see a smaller part.")
+#: How a capped view chose the nodes it keeps, in both languages.
+_HOW: dict[str, Text] = {
+    "core": {"en": "the most connected core", "zh": "连接最多的核心部分"},
+    "nearest": {"en": "the nearest first", "zh": "由近及远"},
+    "connected": {"en": "the most connected", "zh": "连接最多者"},
+}
+WHOLE_TITLE: Text = {"en": "The whole center", "zh": "整个中心"}
 
 
-def whole(network: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES, title: str = "The whole center") -> View:
+def _cap_note(shown: int, total: int, how: str) -> Text:
+    return {"en": f"Showing {shown:,} of {total:,} nodes ({_HOW[how]['en']}); the rest are left out so that the page "
+                  "stays responsive. Open one entity's neighbourhood or write a CONSTRUCT query to see a smaller part.",
+            "zh": f"显示 {total:,} 个节点中的 {shown:,} 个（{_HOW[how]['zh']}）；其余未绘制，以免页面卡顿。"
+                  "可打开某个实体的邻域，或写一个 CONSTRUCT 查询，查看更小的部分。"}
+
+
+def whole(network: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES, title: Text = WHOLE_TITLE) -> View:
     """Every node, or a connected core of `max_nodes` of them (see `_densest_first`)."""
     order = _densest_first(network) if network.number_of_nodes() > max_nodes else list(network.nodes)
     sub, capped = _cap(network, order, max_nodes)
     view = View(sub, title, network.number_of_nodes(), capped)
     if capped:
-        view.notes.append(_cap_note(sub.number_of_nodes(), network.number_of_nodes(), "the most connected core"))
+        view.notes.append(_cap_note(sub.number_of_nodes(), network.number_of_nodes(), "core"))
     return view
 
 
@@ -127,18 +158,20 @@ def neighbourhood(network: nx.MultiDiGraph, focus: str, depth: int = 1, *, max_n
         frontier = following
     order = sorted(distance, key=lambda n: (distance[n], -network.degree(n), network.nodes[n]["label"], n))
     sub, capped = _cap(network, order, max_nodes)
-    label = network.nodes[focus]["label"]
-    view = View(sub, f"{label}: neighbourhood, depth {depth}", len(distance), capped, focus=focus)
+    name = _names(network, focus)
+    view = View(sub, {"en": f"{name['en']}: neighbourhood, depth {depth}", "zh": f"{name['zh']}：{depth} 层邻域"},
+                len(distance), capped, focus=focus)
     if capped:
-        view.notes.append(_cap_note(sub.number_of_nodes(), len(distance), "the nearest first"))
+        view.notes.append(_cap_note(sub.number_of_nodes(), len(distance), "nearest"))
     return view
 
 
 def of_query(result: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES) -> View:
     """The network of a CONSTRUCT result."""
-    view = whole(result, max_nodes=max_nodes, title="Network of a CONSTRUCT query")
+    view = whole(result, max_nodes=max_nodes, title={"en": "Network of a CONSTRUCT query", "zh": "CONSTRUCT 查询结果的网络"})
     if result.number_of_nodes() == 0:
-        view.notes.append("The query's result has no nodes: nothing in the graph matches it (not stated in the source).")
+        view.notes.append({"en": "The query's result has no nodes: nothing in the graph matches it (not stated in the source).",
+                           "zh": "查询结果没有节点：图中没有与之匹配的内容（来源中未陈述）。"})
     return view
 
 
@@ -156,14 +189,16 @@ def between(network: nx.MultiDiGraph, source: str, target: str, *, max_paths: in
     sub.add_edges_from((s, t, k, network.edges[s, t, k]) for s, t, k in edges)
     sub.graph["side"] = {k: v for k, v in network.graph.get("side", {}).items() if k in sub}
     capped_sub, capped = _cap(sub, _by_degree(sub), max_nodes)
-    names = (network.nodes[source]["label"], network.nodes[target]["label"])
-    view = View(capped_sub, f"From {names[0]} to {names[1]}", sub.number_of_nodes(), capped, focus=source, paths=found)
+    a, b = _names(network, source), _names(network, target)
+    view = View(capped_sub, {"en": f"From {a['en']} to {b['en']}", "zh": f"从{a['zh']}到{b['zh']}"},
+                sub.number_of_nodes(), capped, focus=source, paths=found)
     if not found:
-        view.notes.append(f"No chain of relations connects {names[0]} and {names[1]} in this graph (with these options).")
+        view.notes.append({"en": f"No chain of relations connects {a['en']} and {b['en']} in this graph (with these options).",
+                           "zh": f"在此图中（按当前选项）没有任何关系链连接{a['zh']}和{b['zh']}。"})
     elif found[0].through_center and not through_center:
-        view.notes.append("The only connections run through the center itself.")
+        view.notes.append({"en": "The only connections run through the center itself.", "zh": "唯一的联系都经过中心本身。"})
     if capped:
-        view.notes.append(_cap_note(capped_sub.number_of_nodes(), sub.number_of_nodes(), "the most connected"))
+        view.notes.append(_cap_note(capped_sub.number_of_nodes(), sub.number_of_nodes(), "connected"))
     return view
 
 
@@ -176,8 +211,11 @@ def type_counts(network: nx.MultiDiGraph) -> list[dict[str, Any]]:
             for key, (label, colour) in TYPE_STYLE.items() if key in counts]
 
 
-def payload(view: View) -> dict[str, Any]:
-    """The JSON shape of `/api/graph…`: nodes, edges, whether the cap applied, and a note when there is one."""
+def payload(view: View, lang: str = "en") -> dict[str, Any]:
+    """The JSON shape of `/api/graph…`: nodes, edges, whether the cap applied, and a note when there is one.
+
+    `title` and `note` are in `lang`; `titles` holds both; a node's `type_label` and an edge's `label` stay English
+    (`labels` holds both languages) so that clients see one stable shape."""
     network = view.network
     nodes = []
     for node, data in sorted(network.nodes(data=True), key=lambda item: item[0]):
@@ -186,9 +224,11 @@ def payload(view: View) -> dict[str, Any]:
                       **{k: v for k, v in data.items() if k not in ("label", "labels", "type", "iri") and v not in (None, [])},
                       "degree": network.degree(node)})
     edges = [{"source": s, "target": t, "property": d["property"], "status": d["status"], "label": d["label"],
-              **{k: v for k, v in d.items() if k in ("evidence", "note", "claim") and v not in (None, [])}}
+              "labels": d["labels"],
+              **{k: v for k, v in d.items() if k in ("evidence", "note", "notes", "claim") and v not in (None, [], {})}}
              for s, t, d in sorted(network.edges(data=True), key=lambda e: (e[0], e[2]["property"], e[1]))]
-    answer: dict[str, Any] = {"title": view.title, "nodes": nodes, "edges": edges, "capped": view.capped,
+    answer: dict[str, Any] = {"title": view.title_in(lang), "titles": view.titles, "nodes": nodes, "edges": edges,
+                              "capped": view.capped,
                               "total_nodes": view.total_nodes, "types": type_counts(network),
                               "statuses": [s for s in STATUSES if any(e["status"] == s for e in edges)],
                               "facts_only": all(e["status"] in FACT_STATUSES | {"evidence"} for e in edges),
@@ -197,10 +237,10 @@ def payload(view: View) -> dict[str, Any]:
         answer["focus"] = view.focus
     if view.paths:
         answer["paths"] = [path.as_dict() for path in view.paths]
-    if view.note:
-        answer["note"] = view.note
+    if view.notes:
+        answer["note"] = view.note_in(lang)
     return answer
 
 
-__all__ = ["DEFAULT_MAX_NODES", "HARD_MAX_NODES", "MAX_DEPTH", "View", "between", "neighbourhood", "of_query",
-           "payload", "type_counts", "whole"]
+__all__ = ["DEFAULT_MAX_NODES", "HARD_MAX_NODES", "MAX_DEPTH", "WHOLE_TITLE", "Text", "View", "between", "neighbourhood",
+           "of_query", "payload", "type_counts", "whole"]

@@ -40,3 +40,48 @@ def test_the_chinese_network_page_shows_a_chinese_legend(live_server: str, brows
         assert "来源明确陈述" in statuses and "stated by the source" not in statuses
         hint = seen.page.locator("#details").inner_text()
         assert "单击节点" in hint
+
+
+def _graph_data(html: str) -> dict[str, Any]:
+    import json
+    start = html.index('<script type="application/json" id="graph-data">') + len('<script type="application/json" id="graph-data">')
+    return json.loads(html[start:html.index("</script>", start)])  # type: ignore[no-any-return]
+
+
+def test_the_chinese_page_names_relations_titles_and_tooltips_in_chinese(live_server: str) -> None:
+    zh = get(live_server, "/graph/entity?id=ttc:LungCancer&lang=zh")
+    assert "<title>肺癌：1 层邻域" in zh
+    assert "<td>治疗疾病</td>" in zh and "<td>treats condition</td>" not in zh  # the relation table
+    data = _graph_data(zh)
+    tips = [edge["title"] for edge in data["vis"]["edges"]]
+    assert any("治疗疾病" in tip and "来源明确陈述" in tip for tip in tips)
+    assert not any("stated by the source" in tip or "Source: " in tip for tip in tips)
+    node_tips = [node["title"] for node in data["vis"]["nodes"]]
+    assert any("来源原文：" in tip for tip in node_tips) and not any("Source: " in tip for tip in node_tips)
+    en = _graph_data(get(live_server, "/graph/entity?id=ttc:LungCancer"))
+    assert any("treats condition" in edge["title"] and "stated by the source" in edge["title"] for edge in en["vis"]["edges"])
+
+
+def test_the_network_json_follows_lang_and_keeps_both_labels(live_server: str) -> None:
+    zh = httpx.get(f"{live_server}/api/graph/paths", params={"source": "ttc:LungCancer", "target": "ttc:Mediastinoscope"},
+                   headers={"Accept-Language": "zh-CN"}, timeout=60).json()
+    assert zh["title"] == "从肺癌到纵隔镜" and zh["titles"]["en"] == "From Lung cancer to Mediastinoscope"
+    assert all(edge["labels"]["en"] and edge["labels"]["zh"] for edge in zh["edges"])
+    capped = httpx.get(f"{live_server}/api/graph", params={"max_nodes": 7, "lang": "zh"}, timeout=60).json()
+    assert capped["note"].startswith("显示") and "Showing" not in capped["note"]
+    assert httpx.get(f"{live_server}/api/graph", params={"lang": "fr"}, timeout=60).status_code == 422
+
+
+def test_the_standalone_file_can_be_written_in_chinese(tmp_path: Any) -> None:
+    import subprocess
+    import sys
+    out = tmp_path / "zh.html"
+    result = subprocess.run([sys.executable, "-m", "api", "render", "--focus", "ttc:Mediastinoscope", "--lang", "zh",
+                             "-o", str(out)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="zh-Hans">' in html and "独立文件 · 可离线使用" in html and "纵隔镜：1 层邻域" in html
+    assert "standalone file · works offline" not in html
+    wrong = subprocess.run([sys.executable, "-m", "api", "render", "--lang", "fr", "-o", str(out)],
+                           capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert wrong.returncode == 2 and "--lang must be en or zh" in wrong.stderr

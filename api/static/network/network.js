@@ -156,8 +156,7 @@
     var summary = document.getElementById("hub-summary");
     var counts = {};
     hubEdges.forEach(function (e) {
-      var label = (e.title && e.title.textContent || "").split("\n")[0].split("—")[1] || "";
-      label = label.split("→")[0].trim();
+      var label = e.relation || e.label || "";
       counts[label] = (counts[label] || 0) + 1;
     });
     summary.textContent = t("hub_summary", undefined, { n: hubEdges.length, counts: Object.keys(counts).sort().map(
@@ -168,6 +167,12 @@
       edges.update(hubEdges.map(function (e) { return { id: e.id, hidden: !showHub || hiddenStatuses.has(e.status) }; }));
       updateCounts();
     });
+  }
+
+  // Marks a text the page could only give in one language (the curators' English) with its language.
+  function inLanguage(node, lang) {
+    if (lang !== data.lang) node.lang = lang === "zh" ? "zh-Hans" : lang;
+    return node;
   }
 
   function link(text, href) {
@@ -198,12 +203,13 @@
       zh.lang = "zh-Hans";
       box.appendChild(zh);
     }
-    box.appendChild(el("p", node.type_label + " · " + node.qname, "hint"));
+    box.appendChild(el("p", t("type." + node.type, node.type_label) + " · " + node.qname, "hint"));
     if (node.synonyms && node.synonyms.length) box.appendChild(el("p", t("also_called") + node.synonyms.join(", ")));
     if (node.codes && node.codes.length) box.appendChild(el("p", "ICD-10: " + node.codes.join(", ")));
-    if (node.value) box.appendChild(el("p", t("value") + node.value + " (" + node.status + ")"));
-    if (node.definition) box.appendChild(el("p", node.definition));
-    if (node.note) box.appendChild(el("p", t("note") + node.note, "note"));
+    if (node.value) box.appendChild(el("p", t("value") + ((node.values || {})[data.lang] || node.value) + " (" + t("status." + node.status, node.status) + ")"));
+    if (node.definition) box.appendChild(inLanguage(el("p", node.definition), "en"));
+    var note = (node.notes || {})[data.lang] || node.note;
+    if (note) box.appendChild(inLanguage(el("p", t("note") + note, "note"), (node.notes || {})[data.lang] ? data.lang : "en"));
     if (node.evidence && node.evidence.length) {
       box.appendChild(el("h4", t("in_source")));
       box.appendChild(quoteList(node.evidence));
@@ -214,8 +220,10 @@
       var list = el("ul", null, "side-items");
       side.forEach(function (item) {
         var entry = el("li");
-        entry.append(el("span", item.label), el("span", item.value ? ": " + item.value : ""),
-                     el("span", " (" + item.status + ")", "hint"));
+        var value = (item.values || {})[data.lang] || item.value;
+        var name = data.lang === "zh" && item.labels && item.labels.zh ? item.labels.zh : item.label;
+        entry.append(el("span", name), el("span", value ? (data.lang === "zh" ? "：" : ": ") + value : ""),
+                     el("span", " (" + t("status." + item.status, item.status) + ")", "hint"));
         if (item.evidence && item.evidence.length) entry.appendChild(quoteList(item.evidence));
         list.appendChild(entry);
       });
