@@ -22,8 +22,10 @@ from queries.params import MAX_IRI, MAX_STRING, PARAM_TYPES, InvalidParameter, P
 #: Where the shipped `.rq` files live.
 QUERIES_DIR = Path(__file__).resolve().parent
 
-_HEADER_KEYS = {"title", "description", "params", "tags"}
-_PARAM_KEYS = {"type", "required", "example", "description"}
+_HEADER_KEYS = {"title", "title_zh", "description", "description_zh", "params", "tags"}
+_PARAM_KEYS = {"type", "required", "example", "description", "description_zh"}
+#: White space a folded YAML line break leaves between two Chinese characters (Chinese has no spaces between words).
+_CJK_GAP = re.compile(r"(?<=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])\s+(?=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])")
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -50,9 +52,19 @@ class NamedQuery:
     title: str
     description: str
     params: tuple[Param, ...]
+    title_zh: str
+    description_zh: str
     tags: tuple[str, ...]
     sparql: str
     path: Path
+
+    def titled(self, lang: str = "en") -> str:
+        """The title in `lang` ("en" or "zh")."""
+        return self.title_zh if lang == "zh" else self.title
+
+    def describe(self, lang: str = "en") -> str:
+        """The description in `lang` ("en" or "zh")."""
+        return self.description_zh if lang == "zh" else self.description
 
     def param(self, name: str) -> Param:
         """The parameter called `name`.
@@ -71,8 +83,12 @@ class NamedQuery:
         return {param.name: param.example for param in self.params}
 
 
-def load_catalog(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
+def load_catalog(directory: Path = QUERIES_DIR, *, readers: bool = True) -> dict[str, NamedQuery]:
     """Read and check every `*.rq` file of `directory`, keyed by file name without `.rq`.
+
+    With `readers` (the public catalog, whose titles and descriptions people read on /queries and /docs), every
+    title and description must also exist in Chinese (`title_zh`, `description_zh`); the internal queries of the
+    lookups (`readers=False`) may leave them out.
 
     Raises:
         CatalogError: A header is missing or malformed, an example is invalid, a query does not
@@ -83,7 +99,7 @@ def load_catalog(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
         >>> catalog["procedures_for_condition"].param("condition").type
         'iri'
     """
-    return {path.stem: load_query(path) for path in sorted(directory.glob("*.rq"))}
+    return {path.stem: load_query(path, readers=readers) for path in sorted(directory.glob("*.rq"))}
 
 
 def get_query(catalog: Mapping[str, NamedQuery], name: str) -> NamedQuery:
@@ -98,14 +114,14 @@ def get_query(catalog: Mapping[str, NamedQuery], name: str) -> NamedQuery:
         raise UnknownQuery(name) from None
 
 
-def load_query(path: Path) -> NamedQuery:
+def load_query(path: Path, *, readers: bool = True) -> NamedQuery:
     """Read and check one `.rq` file.
 
     Raises:
         CatalogError: As for `load_catalog`, naming this file.
     """
     try:
-        return _load(path)
+        return _load(path, readers)
     except CatalogError as exc:
         raise CatalogError(f"{path.name}: {exc}") from exc
 
@@ -134,7 +150,7 @@ def bind(query: NamedQuery, raw: Mapping[str, str]) -> dict[str, Node]:
     return bound
 
 
-def _load(path: Path) -> NamedQuery:
+def _load(path: Path, readers: bool) -> NamedQuery:
     if not _NAME.fullmatch(path.stem):
         raise CatalogError("a query's file name must be lower_snake_case")
     try:
@@ -145,18 +161,30 @@ def _load(path: Path) -> NamedQuery:
     unknown = set(header) - _HEADER_KEYS
     if unknown:
         raise CatalogError(f"unknown header keys {sorted(unknown)}; allowed: {sorted(_HEADER_KEYS)}")
-    title, description = header.get("title"), header.get("description")
-    if not isinstance(title, str) or not title.strip():
-        raise CatalogError("the header needs a `title`")
-    if not isinstance(description, str) or not description.strip():
-        raise CatalogError("the header needs a `description`")
+    title, description = _text(header, "title"), _text(header, "description")
+    title_zh, description_zh = (_text(header, "title_zh"), _text(header, "description_zh")) if readers else (
+        _text(header, "title_zh", optional=True) or title, _text(header, "description_zh", optional=True) or description)
     tags = header.get("tags") or []
     if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
         raise CatalogError("`tags` must be a list of strings")
-    params = _params(header.get("params") or {})
+    params = _params(header.get("params") or {}, readers)
     _check_sparql(text, params)
-    return NamedQuery(name=path.stem, title=title.strip(), description=" ".join(description.split()),
-                      params=params, tags=tuple(tags), sparql=text, path=path)
+    return NamedQuery(name=path.stem, title=title, description=description, title_zh=title_zh,
+                      description_zh=description_zh, params=params, tags=tuple(tags), sparql=text, path=path)
+
+
+def _text(spec: dict, key: str, what: str = "the header", *, optional: bool = False) -> str:
+    """A required text of a header or parameter, white space folded (and none left between Chinese characters).
+
+    Every text a reader sees exists in English and Chinese: `title`/`title_zh`, `description`/`description_zh`.
+    """
+    value = spec.get(key)
+    if optional and value is None:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise CatalogError(f"{what} needs a `{key}` (a string; every title and description exists in English and "
+                           "Chinese)")
+    return _CJK_GAP.sub("", " ".join(value.split()))
 
 
 def _header(text: str) -> dict:
@@ -179,23 +207,25 @@ def _header(text: str) -> dict:
     return header
 
 
-def _params(raw: object) -> tuple[Param, ...]:
+def _params(raw: object, readers: bool) -> tuple[Param, ...]:
     if not isinstance(raw, dict):
         raise CatalogError("`params` must be a mapping of name to {type, required, example, description}")
     params = []
     for name, spec in raw.items():
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             raise CatalogError(f"parameter name {name!r} must be lower_snake_case")
-        if not isinstance(spec, dict) or set(spec) != _PARAM_KEYS:
+        if not isinstance(spec, dict) or not _PARAM_KEYS - {"description_zh"} <= set(spec) <= _PARAM_KEYS:
             raise CatalogError(f"parameter {name!r} needs exactly the keys {sorted(_PARAM_KEYS)}")
         if spec["type"] not in PARAM_TYPES:
             raise CatalogError(f"parameter {name!r} has type {spec['type']!r}; allowed: {', '.join(PARAM_TYPES)}")
         if not isinstance(spec["required"], bool):
             raise CatalogError(f"parameter {name!r}: `required` must be true or false")
-        if not isinstance(spec["example"], str) or not isinstance(spec["description"], str):
-            raise CatalogError(f"parameter {name!r}: `example` and `description` must be strings (quote them)")
+        if not isinstance(spec["example"], str):
+            raise CatalogError(f"parameter {name!r}: `example` must be a string (quote it)")
+        what = f"parameter {name!r}"
         param = Param(name=name, type=spec["type"], required=spec["required"], example=spec["example"],
-                      description=" ".join(spec["description"].split()))
+                      description=_text(spec, "description", what),
+                      description_zh=_text(spec, "description_zh", what, optional=not readers))
         try:
             convert(param, param.example)
         except InvalidParameter as exc:

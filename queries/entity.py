@@ -134,7 +134,7 @@ class EntityView:
 @cache
 def entity_queries() -> dict[str, NamedQuery]:
     """The queries of `queries/entity/`, parsed and checked once (a broken one fails at start-up)."""
-    return load_catalog(ENTITY_QUERIES)
+    return load_catalog(ENTITY_QUERIES, readers=False)
 
 
 def parse_id(raw: str) -> URIRef:

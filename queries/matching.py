@@ -30,7 +30,7 @@ from queries.params import InvalidParameter, Param, convert
 
 REFERRAL_DIR = QUERIES_DIR / "referral"
 #: Every `.rq` of `queries/referral/`, parsed and checked at import: a broken query fails start-up.
-QUERIES = load_catalog(REFERRAL_DIR)
+QUERIES = load_catalog(REFERRAL_DIR, readers=False)
 
 KINDS = ("condition", "indication", "therapy", "examination", "procedure", "equipment", "approach", "center",
          "organization", "specialty", "place", "research", "training")

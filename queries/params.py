@@ -51,6 +51,11 @@ class Param:
     required: bool
     example: str
     description: str
+    description_zh: str = ""
+
+    def describe(self, lang: str = "en") -> str:
+        """The description in `lang` ("en" or "zh"), English where there is no Chinese one."""
+        return self.description_zh if lang == "zh" and self.description_zh else self.description
 
 
 def convert(param: Param, value: str) -> Node:

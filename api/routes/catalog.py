@@ -35,12 +35,15 @@ class ParamInfo(BaseModel):
     required: bool
     example: str
     description: str
+    description_zh: str
 
 
 class QueryInfo(BaseModel):
     name: str
     title: str
+    title_zh: str
     description: str
+    description_zh: str
     params: list[ParamInfo]
 
 
@@ -56,9 +59,10 @@ def list_queries(catalog: CatalogDep, accept: AcceptHeader = None, accept_langua
     if _wants_html(accept):
         return HTMLResponse(_catalog_page(catalog, page_lang(lang, accept_language)))
     return Catalog(queries=[
-        QueryInfo(name=q.name, title=q.title, description=q.description,
+        QueryInfo(name=q.name, title=q.title, title_zh=q.title_zh, description=q.description,
+                  description_zh=q.description_zh,
                   params=[ParamInfo(name=p.name, type=p.type, required=p.required, example=p.example,
-                                    description=p.description) for p in q.params])
+                                    description=p.description, description_zh=p.description_zh) for p in q.params])
         for q in sorted(catalog.values(), key=lambda q: q.name)])
 
 
@@ -132,22 +136,23 @@ def _catalog_page(catalog: dict[str, NamedQuery], lang: str) -> str:
     for query in sorted(catalog.values(), key=lambda q: q.name):
         examples = query.examples()
         run = f"/queries/{query.name}?" + urlencode(examples)
-        editor = "/sparql#" + urlencode({"query": _with_examples(query), "endpoint": "/sparql"}, quote_via=quote)
-        queries.append({"name": query.name, "title": query.title, "description": query.description,
+        editor = "/sparql#" + urlencode({"query": _with_examples(query, lang), "endpoint": "/sparql"}, quote_via=quote)
+        queries.append({"name": query.name, "title": query.titled(lang), "description": query.describe(lang),
                         "params": query.params, "table": run + ("&" if examples else "") + "format=html",
                         "csv": run + ("&" if examples else "") + "format=csv", "json": run, "editor": editor})
     return render("catalog.html", lang=lang, title="查询目录" if lang == "zh" else "Query catalog", queries=queries)
 
 
-def _with_examples(query: NamedQuery) -> str:
+def _with_examples(query: NamedQuery, lang: str = "en") -> str:
     """The query text for the editor, its parameters given their examples in a VALUES line the reader can edit."""
     if not query.params:
         return query.sparql
     names = " ".join(f"?{p.name}" for p in query.params)
     values = " ".join(p.example if p.type in ("iri", "integer", "decimal", "boolean") else json.dumps(p.example)
                       for p in query.params)
-    return (f"# Parameters of /queries/{query.name}, with their examples (bind them yourself here): {names} = {values}\n"
-            + query.sparql)
+    intro = f"# /queries/{query.name} 的参数及其示例值（请在此自行绑定）：" if lang == "zh" else \
+        f"# Parameters of /queries/{query.name}, with their examples (bind them yourself here): "
+    return f"{intro}{names} = {values}\n" + query.sparql
 
 
 def _table(query: NamedQuery, request: Request, store: StoreDep) -> HTMLResponse:
@@ -159,7 +164,7 @@ def _table(query: NamedQuery, request: Request, store: StoreDep) -> HTMLResponse
     columns = data["head"].get("vars", []) if data else []
     rows = [[row.get(c, {}).get("value", "") for c in columns] for row in data["results"]["bindings"]] \
         if data and "results" in data else []
-    return HTMLResponse(render("catalog.html", lang=lang, title=query.title, table={
+    return HTMLResponse(render("catalog.html", lang=lang, title=query.titled(lang), table={
         "query": query, "columns": columns, "rows": rows, "boolean": data.get("boolean") if data else None,
         "text": answer.body.decode("utf-8") if data is None else None, "params": raw,
         "csv": f"/queries/{query.name}?" + urlencode({**raw, "format": "csv"})}))

@@ -53,3 +53,17 @@ def test_the_page_speaks_chinese_by_lang_or_accept_language(live_server: str) ->
         assert "<h1>查询目录</h1>" in page.text and "查询目录</a>" in page.text and 'lang="zh-Hans"' in page.text
     english = httpx.get(live_server + "/queries", headers={"Accept": "text/html"}, timeout=60)
     assert "<h1>Query catalog</h1>" in english.text and 'html lang="en"' in english.text
+    assert "Procedures and therapies for a condition" in english.text and "某个疾病的手术和治疗" not in english.text
+
+
+def test_every_query_title_description_and_parameter_reads_in_chinese(live_server: str) -> None:
+    page = httpx.get(live_server + "/queries", params={"lang": "zh"}, headers={"Accept": "text/html"}, timeout=60).text
+    catalog = httpx.get(live_server + "/queries", headers={"Accept": "application/json"}, timeout=60).json()["queries"]
+    for query in catalog:
+        assert f"<h2>{query['title_zh']}</h2>" in page and query["title"] not in page
+        assert query["description_zh"] in page.replace("&#34;", '"').replace("&quot;", '"')
+        for param in query["params"]:
+            assert param["description_zh"].replace('"', "&#34;") in page and param["description"] not in page
+    table = httpx.get(live_server + "/queries/workup_for_condition",
+                      params={"condition": "ttc:EsophagealCancer", "format": "html", "lang": "zh"}, timeout=60).text
+    assert "<h1>某个疾病的分期检查</h1>" in table

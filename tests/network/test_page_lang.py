@@ -44,7 +44,8 @@ def test_the_chinese_network_page_shows_a_chinese_legend(live_server: str, brows
 
 def _graph_data(html: str) -> dict[str, Any]:
     import json
-    start = html.index('<script type="application/json" id="graph-data">') + len('<script type="application/json" id="graph-data">')
+    opening = '<script type="application/json" id="graph-data">'
+    start = html.index(opening) + len(opening)
     return json.loads(html[start:html.index("</script>", start)])  # type: ignore[no-any-return]
 
 

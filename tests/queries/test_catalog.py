@@ -20,6 +20,7 @@ from queries.catalog import (
     bind,
     get_query,
     load_catalog,
+    load_query,
 )
 
 CATALOG = load_catalog()
@@ -223,3 +224,18 @@ def test_named_query_is_frozen() -> None:
     query: NamedQuery = CATALOG["label_search"]
     with pytest.raises(AttributeError):
         query.name = "other"  # type: ignore[misc]
+
+
+def test_a_query_without_its_chinese_title_is_refused(tmp_path: Path) -> None:
+    source = (QUERIES_DIR / "center_services.rq").read_text(encoding="utf-8")
+    broken = tmp_path / "no_chinese.rq"
+    broken.write_text("\n".join(line for line in source.splitlines() if not line.startswith("#+ title_zh")),
+                      encoding="utf-8")
+    with pytest.raises(CatalogError, match="needs a `title_zh`"):
+        load_query(broken)
+
+
+def test_chinese_descriptions_keep_no_space_where_a_folded_line_broke() -> None:
+    query = load_catalog()["procedures_for_condition"]
+    assert "每个手术" in query.description_zh and "每 个" not in query.description_zh
+    assert query.param("condition").describe("zh").startswith("疾病，例如")
