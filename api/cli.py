@@ -204,20 +204,34 @@ def render(
     typer.echo(f"wrote {out}: {view.network.number_of_nodes()} nodes, {view.network.number_of_edges()} edges{capped}")
 
 
+#: The formats `export` writes as files into a folder (-o DIR), as /downloads serves them; the others are the network's.
+FILE_FORMATS = ("ttl", "nt", "trig", "jsonld", "csv")
+
+
 @app.command("export")
 def export_command(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf or json (node-link).")] = "graphml",
-    out: Annotated[Path | None, typer.Option("-o", "--out", help="File to write (default: standard output).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="The network: graphml, gexf or json (node-link), to -o FILE "
+                                                            "or standard output. The downloads: ttl, nt, trig, jsonld "
+                                                            "(graph and ontology) or csv (the zip of tables), into -o DIR.")]
+    = "graphml",
+    out: Annotated[Path | None, typer.Option("-o", "--out", help="File to write (network; default: standard output), "
+                                                                 "or the folder for a download format.")] = None,
     evidence: NetworkEvidence = False,
     figures: NetworkFigures = False,
     inferred: NetworkInferred = True,
 ) -> None:
-    """Export the whole network (never capped) for Gephi, Cytoscape or scripts."""
+    """Export the whole network (never capped) for Gephi, Cytoscape or scripts, or write the download files."""
     from graph.network.export import FORMATS, export
+
+    if fmt in FILE_FORMATS:
+        if out is None:
+            raise typer.BadParameter(f"--format {fmt} writes files: give the folder with -o DIR")
+        _write_files(fmt, out)
+        return
     from graph.network.projection import ProjectionOptions, center_network
 
     if fmt not in FORMATS:
-        raise typer.BadParameter("--format is graphml, gexf or json")
+        raise typer.BadParameter(f"--format is graphml, gexf or json (the network), or {', '.join(FILE_FORMATS)}")
     options = ProjectionOptions(evidence=evidence, figures=figures, inferred=inferred)
     body = export(center_network(_network_store(), options), fmt)  # type: ignore[arg-type]
     if out is None:
@@ -226,6 +240,17 @@ def export_command(
     else:
         out.write_bytes(body)
         typer.echo(f"wrote {out} ({len(body):,} bytes, {fmt})", err=True)
+
+
+def _write_files(fmt: str, folder: Path) -> None:
+    """The files /downloads serves for one format, written into `folder`."""
+    from graph.exports import written
+
+    ntriples, _ = cached_build(Settings().build_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, body in written(ntriples, fmt).items():
+        (folder / name).write_bytes(body)
+        typer.echo(f"wrote {folder / name} ({len(body):,} bytes)", err=True)
 
 
 def main() -> None:

@@ -18,12 +18,13 @@ from rdflib.namespace import RDF
 
 import ontology
 from graph import claims, codes, curation, evidence, reasoning, shapes
+from graph.exports import URI_SPACE, graph_sizes
 from graph.namespaces import GENID, KG, bind_prefixes
 from graph.problems import BuildRefused, Problem
 from graph.sources import DATA_DIR, SOURCE_DIR, ParsedFiles, data_files, parse_files
 
 #: Bump when the build's own logic changes what it outputs, so cached builds are not reused.
-BUILD_VERSION = "2"
+BUILD_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def check(inputs: Inputs) -> tuple[Graph, ParsedFiles, list[Problem]]:
     problems += codes.check_codes(data, parsed)
     problems += curation.check_labels(data, parsed, inputs.source_dir)
     problems += curation.check_years(data, parsed)
+    problems += curation.check_note_translations(merged, parsed)
     problems += claims.check_no_plain_relations(parsed, list(inputs.data), claims.claimable_properties(model))
     merged += claims.materialise(merged)
     merged += curation.source_words(merged, inputs.source_dir)
@@ -154,6 +156,22 @@ def _manifest(graph: Graph, ntriples: bytes, inputs: Inputs) -> dict:
         "classes": dict(sorted(classes.items())),
         "properties": dict(sorted(properties.items())),
         "claims_by_status": dict(sorted(statuses.items())),
+        "void": _statistics(graph),
+    }
+
+
+def _statistics(graph: Graph) -> dict:
+    """What a VoID description gives, by full IRI: triples per named graph (graph.exports.graph_of), entities per
+    class, triples per property, distinct subjects and objects, and the entities (IRI subjects under the graph's
+    own domain, blank-node IRIs aside)."""
+    subjects = set(graph.subjects())
+    return {
+        "graphs": graph_sizes(graph),
+        "classes": dict(sorted(Counter(str(o) for o in graph.objects(None, RDF.type)).items())),
+        "properties": dict(sorted(Counter(str(p) for p in graph.predicates()).items())),
+        "distinct_subjects": len(subjects),
+        "distinct_objects": len(set(graph.objects())),
+        "entities": sum(1 for s in subjects if str(s).startswith(URI_SPACE) and not str(s).startswith(str(GENID))),
     }
 
 
