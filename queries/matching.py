@@ -114,7 +114,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "（中文“胸”兼指两者），并非乳腺癌。"},
     "hidden": {"en": "'{label}' is the source's own wording, kept as a hidden label of {name}.",
                "zh": "“{label}”是原文用语，作为{name}的隐藏标签保留。"},
-    "editorial": {"en": " Editorial note: {note}", "zh": " 编者注（英文）：{note}"},
+    "editorial": {"en": " Editorial note: {note}", "zh": " 编者注：{note}"},
+    "editorial_en": {"en": " Editorial note: {note}", "zh": " 编者注（英文）：{note}"},
     "code_same": {"en": "ICD-10 {label} has the same meaning as {name}.", "zh": "ICD-10 {label} 与{name}含义相同。"},
     "code_label": {"en": "'{label}' is WHO's name of the ICD-10 code that means the same as {name}.",
                    "zh": "“{label}”是世卫组织对与{name}含义相同的 ICD-10 编码的命名。"},
@@ -199,9 +200,14 @@ class Entity:
     notes: str = ""
     broader: tuple[str, ...] = ()
     unstated_broader: tuple[str, ...] = ()  # the broader links that are only inferred or ambiguous claims
+    notes_zh: str = ""  # the curators' notes in Chinese ("" where they exist in English only)
 
     def label(self, lang: str) -> str:
         return (self.zh if lang == "zh" else None) or self.en
+
+    def note(self, lang: str) -> str:
+        """The curators' notes in `lang`, English where there is no Chinese translation."""
+        return (self.notes_zh if lang == "zh" else "") or self.notes
 
     def json(self, lang: str = "en", matched_label: str | None = None) -> dict[str, Any]:
         """The contract's ENTITY."""
@@ -267,7 +273,7 @@ class LabelIndex:
             entities[iri] = Entity(iri, str(row["kind"]), str(row.get("label_en") or iri.rsplit("/", 1)[-1]),
                                    str(row["label_zh"]) if "label_zh" in row else None, str(row.get("notes", "")),
                                    tuple(str(row.get("broaders", "")).split()),
-                                   tuple(str(row.get("unstated_broaders", "")).split()))
+                                   tuple(str(row.get("unstated_broaders", "")).split()), str(row.get("notes_zh", "")))
         labels = [_label(str(row["label"]), str(row["label_kind"]), str(row["entity"]), _lang(row["label"]))
                   for row in store.select(QUERIES["index_labels"].sparql)]
         codes: dict[str, list[Code]] = defaultdict(list)
@@ -410,7 +416,8 @@ def _matched(answer: Answer, entity: Entity, label: Label, lang: str = "en", how
         pass
     elif label.kind == "hiddenLabel":
         answer.notes.append(message("hidden", lang, label=label.text, name=name)
-                            + (message("editorial", lang, note=entity.notes) if entity.notes else ""))
+                            + (message("editorial" if lang == "en" or entity.notes_zh else "editorial_en", lang,
+                                       note=entity.note(lang)) if entity.notes else ""))
     elif label.kind == "code":
         answer.notes.append(message("code_same", lang, label=label.text, name=name))
     elif label.kind == "codeLabel":

@@ -54,8 +54,12 @@ class Fact:
     target: str
     status: str
     evidence: list[dict[str, Any]] = field(default_factory=list)
-    note: str | None = None
+    notes: dict[str, str] = field(default_factory=dict)  # the curators' note, {"en": …, "zh": …} as far as it exists
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def note(self, lang: str) -> str | None:
+        """The note in `lang`, English where it has no Chinese translation."""
+        return self.notes.get(lang) or self.notes.get("en")
 
 
 def _facts(rows: Iterable[Mapping[str, Node]], target: str, key: Iterable[str] = ()) -> list[Fact]:
@@ -73,8 +77,9 @@ def _facts(rows: Iterable[Mapping[str, Node]], target: str, key: Iterable[str] =
             if span not in fact.evidence:
                 fact.evidence.append(span)
                 fact.evidence.sort(key=lambda s: (s["start"], s["end"]))
-        if fact.note is None and "note" in row:
-            fact.note = str(row["note"])
+        for column, lang in (("note", "en"), ("note_zh", "zh")):
+            if lang not in fact.notes and column in row:
+                fact.notes[lang] = str(row[column])
     return list(grouped.values())
 
 
@@ -94,7 +99,12 @@ def _item(index: LabelIndex, fact: Fact, lang: str) -> dict[str, Any] | None:
     entity = index.entities.get(fact.target)
     if entity is None:
         return None
-    return {**entity.json(lang), "status": fact.status, "evidence": fact.evidence, "note": fact.note}
+    return {**entity.json(lang), "status": fact.status, "evidence": fact.evidence, **_notes(fact, lang)}
+
+
+def _notes(fact: Fact, lang: str) -> dict[str, Any]:
+    """`note` in `lang` (English where untranslated) and `notes` in both languages."""
+    return {"note": fact.note(lang), "notes": dict(fact.notes)}
 
 
 def _keep(facts: list[Fact], include: frozenset[str], left_out: list[Fact] | None = None) -> list[Fact]:
@@ -135,9 +145,11 @@ def _bool(term: Node | None) -> bool:
     return term is not None and str(term).lower() in ("true", "1")
 
 
-def _hierarchy(fact: Fact) -> dict[str, Any]:
-    """The status and note of the hierarchy claim a narrower item was reached through (None when plain)."""
-    status, note = fact.extra.get("hierarchy_status"), fact.extra.get("hierarchy_note")
+def _hierarchy(fact: Fact, lang: str) -> dict[str, Any]:
+    """The status and note (in `lang`, English where untranslated) of the hierarchy claim a narrower item was
+    reached through (None when plain)."""
+    status = fact.extra.get("hierarchy_status")
+    note = (fact.extra.get("hierarchy_note_zh") if lang == "zh" else None) or fact.extra.get("hierarchy_note")
     return {"hierarchy_status": STATUSES.get(str(status), None) if status is not None else None,
             "hierarchy_note": str(note) if note is not None else None}
 
@@ -148,7 +160,8 @@ def procedures_for(store: Store, index: LabelIndex, entity: Entity, include: fro
     rows = _run(store, "procedures_for_condition", condition=entity.id,
                 include_narrower="true" if "narrower" in include else "false")
     left_out: list[Fact] = []
-    facts = _keep(_facts(rows, "procedure", ["treated", "via", "hierarchy_status", "hierarchy_note"]), include, left_out)
+    facts = _keep(_facts(rows, "procedure", ["treated", "via", "hierarchy_status", "hierarchy_note",
+                                                     "hierarchy_note_zh"]), include, left_out)
     results = []
     for fact in facts:
         item = _item(index, fact, lang)
@@ -157,7 +170,7 @@ def procedures_for(store: Store, index: LabelIndex, entity: Entity, include: fro
         treated = index.entities.get(str(fact.extra["treated"]))
         item.update(via="treats" if str(fact.extra["via"]) == str(KG.treats) else "indication",
                     condition=treated.json(lang) if treated else None,
-                    narrower=str(fact.extra["treated"]) != entity.id, **_hierarchy(fact))
+                    narrower=str(fact.extra["treated"]) != entity.id, **_hierarchy(fact, lang))
         item.update(procedure_facts(store, index, fact.target, include, lang))
         results.append(item)
     if entity.kind == "condition":  # a sequence step for another condition's operation is not this answer
@@ -192,13 +205,13 @@ def workup_for(store: Store, index: LabelIndex, entity: Entity, include: frozens
                 include_narrower="true" if "narrower" in include else "false")
     left_out: list[Fact] = []
     results = []
-    keys = ["staged", "routine", "hierarchy_status", "hierarchy_note"]
+    keys = ["staged", "routine", "hierarchy_status", "hierarchy_note", "hierarchy_note_zh"]
     for fact in _keep(_facts(rows, "examination", keys), include, left_out):
         item = _item(index, fact, lang)
         if item is not None:
             staged = index.entities.get(str(fact.extra["staged"]))
             item.update(routine=_bool(fact.extra["routine"]), condition=staged.json(lang) if staged else None,
-                        narrower=str(fact.extra["staged"]) != entity.id, **_hierarchy(fact),
+                        narrower=str(fact.extra["staged"]) != entity.id, **_hierarchy(fact, lang),
                         equipment=procedure_facts(store, index, fact.target, include, lang)["equipment"])
             results.append(item)
     results.sort(key=lambda item: (item["narrower"], not item["routine"], item["labels"]["en"]))
@@ -264,7 +277,7 @@ def center_claims(store: Store, index: LabelIndex, entity: str | None, include: 
         if item is None:  # a vocabulary term such as schema:Oncologic, outside the index
             en, zh = fact.extra.get("target_en"), fact.extra.get("target_zh")
             known = Entity(fact.target, "specialty", str(en or fact.target), str(zh) if zh else None)
-            item = {**known.json(lang), "status": fact.status, "evidence": fact.evidence, "note": fact.note}
+            item = {**known.json(lang), "status": fact.status, "evidence": fact.evidence, **_notes(fact, lang)}
         by_predicate[str(fact.extra["predicate"]).rsplit("#", 1)[-1]].append(item)
     return by_predicate
 
@@ -291,9 +304,9 @@ def center_profile(store: Store, index: LabelIndex, *, include: frozenset[str] =
     for items in services.values():
         items.sort(key=lambda item: item["labels"]["en"])
     # Every figure, whatever its status: each carries its status and editorial note, so none is hidden.
-    figures = [_figure(fact) for fact in _facts(_run(store, "center_figures", center=index.center), "figure", [
+    figures = [_figure(fact, lang) for fact in _facts(_run(store, "center_figures", center=index.center), "figure", [
         "label", "kind", "value", "min_value", "min_exclusive", "unit", "period", "decade", "verbatim",
-        "note", "about_label", "label_zh"])]
+        "about_label", "label_zh"])]
     parent = claims.get("keyDepartmentOf", [])
     notes = [message("flags", lang)]
     routine = {item["id"] for item in claims.get("includesRoutinelyInWorkup", [])}
@@ -305,14 +318,14 @@ def center_profile(store: Store, index: LabelIndex, *, include: frozenset[str] =
             "services": dict(sorted(services.items())), "workup": workup, "figures": figures, "notes": notes}
 
 
-def _figure(fact: Fact) -> dict[str, Any]:
+def _figure(fact: Fact, lang: str) -> dict[str, Any]:
     extra = fact.extra
     bound = extra.get("min_value") is not None
     decade = str(extra["decade"]) if extra.get("decade") is not None else None
     label = str(extra.get("label") or fact.target.rsplit("/", 1)[-1])
     return {"label": label, "labels": {"en": label, "zh": str(extra["label_zh"]) if extra.get("label_zh") else None},
             "value": None if bound or decade or extra.get("value") is None else _number(extra["value"]),
-            "decade": decade, "note": str(extra["note"]) if extra.get("note") is not None else None,
+            "decade": decade, **_notes(fact, lang),
             "about": str(extra["about_label"]) if extra.get("about_label") is not None else None,
             "minimum": _number(extra["min_value"]) if bound else None,
             "exclusive": bound and _bool(extra.get("min_exclusive")),

@@ -77,8 +77,8 @@ class LookupAnswer(BaseModel):
 
 class Figure(BaseModel):
     """A number the source gives: an exact `value`, a bound (`minimum`, `exclusive`) or a `decade` ("1970s"),
-    never two; every figure with its `status` and editorial `note`; `about` names the department it is about
-    when that is not the center itself."""
+    never two; every figure with its `status` and editorial `note` (in `lang`, English where untranslated; `notes`
+    has each language there is); `about` names the department it is about when that is not the center itself."""
 
     label: str
     labels: dict[str, str | None] = {}
@@ -87,6 +87,7 @@ class Figure(BaseModel):
     exclusive: bool
     decade: str | None = None
     note: str | None = None
+    notes: dict[str, str] = {}
     about: str | None = None
     unit: str | None
     period: str | None
