@@ -1,9 +1,12 @@
-"""Curation rules the shapes cannot say: whose words a label is, and no year the source does not give.
+"""Curation rules the shapes cannot say: whose words a label is, no year the source does not give, and
+every curators' note in both languages.
 
 A plain `skos:altLabel` is reserved for the source's own words and `skos:hiddenLabel` for its verbatim
 slips; both must occur in a source document (after folding case, spacing, hyphens and British spelling).
 Anything else a curator adds is a `kg:addedSynonym`. A `kg:probableTranslation` repeats one of the
-entity's labels. A figure's `xsd:gYear` value must be a year its own words give, never a decade.
+entity's labels. A figure's `xsd:gYear` value must be a year its own words give, never a decade. Each
+English note or definition (`skos:editorialNote`, `skos:definition`, `skos:scopeNote`, `rdfs:comment`)
+has its Simplified Chinese translation in the same property, and each Chinese one its English original.
 Imports rdflib; nothing of `api`.
 """
 
@@ -14,8 +17,10 @@ import unicodedata
 from pathlib import Path
 
 from rdflib import Graph, Literal
-from rdflib.namespace import SKOS, XSD
+from rdflib.namespace import RDFS, SKOS, XSD
+from rdflib.term import Node
 
+from graph.claims import describe
 from graph.namespaces import KG, SCHEMA
 from graph.problems import Problem
 from graph.sources import SOURCE_DIR, ParsedFiles
@@ -101,4 +106,52 @@ def check_years(graph: Graph, parsed: ParsedFiles) -> list[Problem]:
             problems.append(Problem(
                 "figures", f"year {value} is not a year its words {verbatim!r} give; a decade is kg:decade \"1970s\"",
                 file=file, line=line, focus=str(figure)))
+    return problems
+
+
+#: The curators' notes and definitions a page or card shows as text: each is given in English and in
+#: Simplified Chinese, one translation per note, so a Chinese reader never meets an English-only note.
+NOTE_PROPERTIES = (SKOS.editorialNote, SKOS.definition, SKOS.scopeNote, RDFS.comment)
+_LANGUAGE_NAMES = {"en": "English", "zh-Hans": "Chinese (zh-Hans)"}
+
+
+def note_language(note: Literal) -> str | None:
+    """A note's language: "en" for English (an untagged string counts as English), "zh-Hans" for Simplified
+    Chinese, None for any other.
+
+    Example:
+        >>> note_language(Literal("No count.")), note_language(Literal("未给出数量。", lang="zh-hans"))
+        ('en', 'zh-Hans')
+    """
+    tag = (note.language or "").lower()
+    if not tag:
+        return "en" if note.datatype in (None, XSD.string) else None
+    if tag == "en" or tag.startswith("en-"):
+        return "en"
+    return "zh-Hans" if tag == "zh-hans" else None
+
+
+def check_note_translations(graph: Graph, parsed: ParsedFiles) -> list[Problem]:
+    """A subject's English notes of a property and its zh-Hans notes of the same property come in pairs:
+    an English note without its Chinese translation, or a Chinese one without its English original, is refused."""
+    problems: list[Problem] = []
+    for prop in NOTE_PROPERTIES:
+        kind = graph.qname(str(prop))
+        notes: dict[Node, dict[str, list[Literal]]] = {}
+        for subject, note in graph.subject_objects(prop):
+            if isinstance(note, Literal) and (language := note_language(note)) is not None:
+                notes.setdefault(subject, {"en": [], "zh-Hans": []})[language].append(note)
+        for subject, by_language in sorted(notes.items()):
+            english, chinese = len(by_language["en"]), len(by_language["zh-Hans"])
+            if english == chinese:
+                continue
+            more = "en" if english > chinese else "zh-Hans"
+            missing = "Chinese (zh-Hans) translation" if more == "en" else "English original"
+            tally = f" ({english} English, {chinese} zh-Hans)" if english and chinese else ""
+            note = sorted(by_language[more])[0]
+            file, line = parsed.locate_triple((subject, prop, note))
+            problems.append(Problem(
+                "notes", f"{describe(subject, graph)}: {_LANGUAGE_NAMES[more]} {kind} {str(note)[:60]!r} has no "
+                f"{missing} in {kind}{tally}: every note and definition is given in both languages",
+                file=file, line=line, focus=str(subject)))
     return problems

@@ -35,6 +35,8 @@ REFUSALS = {
     "decade-as-year.ttl": "figures",
     "decade-not-a-decade.ttl": "shacl kgsh:FigureShape",
     "condition-without-code.ttl": "shacl kgsh:ConditionShape",
+    "note-without-translation.ttl": "notes",
+    "translation-without-note.ttl": "notes",
 }
 
 
@@ -79,6 +81,43 @@ def test_a_claim_that_loses_its_evidence_is_refused(tmp_path: Path) -> None:
         build(Inputs(data=tuple(sorted(data.glob("*.ttl"))), source_dir=data / "source"))
     [problem] = refused.value.problems
     assert problem.rule == "shacl kgsh:ClaimShape" and "kg:keyDepartmentOf" in problem.message
+
+
+def test_a_note_without_its_translation_names_the_subject_and_the_property(tmp_path: Path) -> None:
+    """A claim's English-only note is named by the claim's subject, predicate and object, and its property."""
+    scratch = tmp_path / "scratch.ttl"
+    prefixes = [line for line in (INVALID / "note-without-translation.ttl").read_text(encoding="utf-8").splitlines()
+                if line.startswith("@prefix")]
+    scratch.write_text("\n".join(prefixes) + """
+[] a kg:Claim ; rdf:subject ttc:Center ; rdf:predicate kg:offers ; rdf:object ttc:ECT ;
+    kg:status kg:Ambiguous ; prov:wasDerivedFrom ev:preop-exam ;
+    skos:editorialNote "Whether the center itself performs ECT is not said."@en .
+kg:Claim rdfs:comment "一条关系及其依据状态和证据。"@zh-Hans .
+""", encoding="utf-8")
+    with pytest.raises(BuildRefused) as refused:
+        build(Inputs.default(extra=(scratch,)))
+    messages = sorted(str(p) for p in refused.value.problems)
+    assert all(p.rule == "notes" and p.file == "scratch.ttl" for p in refused.value.problems), messages
+    [claim, comment] = sorted(refused.value.problems, key=lambda p: p.line or 0)
+    assert claim.message.startswith("claim ttc:Center kg:offers ttc:ECT: English skos:editorialNote")
+    assert "has no Chinese (zh-Hans) translation in skos:editorialNote" in claim.message
+    assert comment.message.startswith("kg:Claim: Chinese (zh-Hans) rdfs:comment") and "English original" in comment.message
+    assert comment.focus == "https://ttc-kg.example/ontology#Claim"
+
+
+def test_an_untagged_note_counts_as_english() -> None:
+    from rdflib import Graph
+
+    from graph.curation import check_note_translations
+    from graph.sources import ParsedFiles
+
+    graph = Graph().parse(data="""@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <https://ttc-kg.example/id/X> skos:editorialNote "No count." .
+        <https://ttc-kg.example/id/Y> skos:editorialNote "No count.", "未给出数量。"@zh-Hans .
+        <https://ttc-kg.example/id/Z> skos:editorialNote "One."@en-GB, "Two."@en, "一。"@zh-Hans .""", format="turtle")
+    problems = check_note_translations(graph, ParsedFiles())
+    assert [(p.focus, "(2 English, 1 zh-Hans)" in p.message) for p in problems] == [
+        ("https://ttc-kg.example/id/X", False), ("https://ttc-kg.example/id/Z", True)]
 
 
 def test_build_is_deterministic(built: Built) -> None:

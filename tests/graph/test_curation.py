@@ -66,7 +66,8 @@ def test_every_hierarchy_link_is_a_claim_and_only_firm_ones_are_plain(store: Oxi
 
 def test_readings_are_implied_with_the_reading_in_the_note(store: OxigraphStore) -> None:
     [row] = store.select(PREFIXES + """SELECT ?status ?note WHERE { ?c a kg:Claim ; rdf:subject ttc:Center ;
-        rdf:predicate kg:treatsCondition ; rdf:object ttc:ThoracicTumour ; kg:status ?status ; skos:editorialNote ?note }""")
+        rdf:predicate kg:treatsCondition ; rdf:object ttc:ThoracicTumour ; kg:status ?status ; skos:editorialNote ?note .
+        FILTER(LANGMATCHES(LANG(?note), "en")) }""")
     assert row["status"] == KG.Implied and "breast" in str(row["note"])
 
 
@@ -205,6 +206,21 @@ def test_every_figure_and_statement_reads_in_both_languages(store: OxigraphStore
     rows = store.select(PREFIXES + """SELECT ?x WHERE { { ?x a kg:Figure } UNION { ?x a kg:CenterStatement }
         FILTER NOT EXISTS { ?x <http://www.w3.org/2000/01/rdf-schema#label> ?zh . FILTER(LANGMATCHES(LANG(?zh), "zh")) } }""")
     assert rows == []
+
+
+def test_every_curators_note_and_definition_reads_in_both_languages(store: OxigraphStore) -> None:
+    """A Chinese card or page shows each note in Chinese, and the English one shows the same notes."""
+    rows = store.select(PREFIXES + """SELECT ?s ?p ?en ?zh WHERE {
+        { SELECT ?s ?p (SUM(IF(LANGMATCHES(LANG(?n), "en") || LANG(?n) = "", 1, 0)) AS ?en)
+                       (SUM(IF(LANGMATCHES(LANG(?n), "zh-Hans"), 1, 0)) AS ?zh)
+          WHERE { VALUES ?p { skos:editorialNote skos:definition skos:scopeNote
+                              <http://www.w3.org/2000/01/rdf-schema#comment> }
+                  ?s ?p ?n . FILTER(isLiteral(?n)) } GROUP BY ?s ?p }
+        FILTER(?en != ?zh) }""")
+    assert rows == [], "a note or definition in one language only"
+    notes = store.select(PREFIXES + """SELECT (COUNT(*) AS ?n) WHERE { ?s skos:editorialNote ?note .
+        FILTER(LANGMATCHES(LANG(?note), "zh-Hans")) }""")
+    assert int(notes[0]["n"]) >= 100
 
 
 def _plain(store: OxigraphStore, subject: URIRef) -> set[tuple[URIRef, URIRef, URIRef]]:
