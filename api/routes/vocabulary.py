@@ -21,12 +21,14 @@ from graph.store import GRAPH_FORMATS
 from graph.vocabulary import CURIE_PREFIXES, counts_from_manifest, document, serialize_model
 from queries.entity import UnknownEntity, describe, entity_queries, entity_view, parse_id
 from queries.params import InvalidParameter
+from queries.schemaorg import entity_jsonld, schemaorg_queries, script_json
 
 
 @asynccontextmanager
 async def _prepare(_: object) -> AsyncIterator[None]:
     """Parse the entity queries and read the ontology at start-up: a broken one fails start-up, not a request."""
     entity_queries()
+    schemaorg_queries()
     document()
     yield
 
@@ -83,7 +85,8 @@ def entity(
     format: Format = None, accept: AcceptHeader = None,
 ) -> Response:
     """Labels in both languages, types, every claim with its status and evidence quote, other statements and
-    incoming links; or the entity's concise bounded description as Turtle, N-Triples, JSON-LD or RDF/XML."""
+    incoming links, with the entity's schema.org JSON-LD embedded for search engines; or the entity's concise
+    bounded description as Turtle, N-Triples, JSON-LD or RDF/XML."""
     fmt = _negotiate(accept, format)
     ids = request.query_params.getlist("id")
     try:
@@ -91,8 +94,10 @@ def entity(
             raise InvalidParameter("id", "give exactly one id, for example /entity?id=ttc:LungCancer")
         iri = parse_id(id)
         if fmt == "html":
-            return HTMLResponse(render("entity.html", title=id, lang=request_lang(request),
-                                       view=entity_view(store, iri)), headers=VARY)
+            view = entity_view(store, iri)
+            schema = entity_jsonld(store, iri)
+            return HTMLResponse(render("entity.html", title=id, lang=request_lang(request), view=view,
+                                       schema_json=script_json(schema) if schema else None), headers=VARY)
         answer = describe(store, iri, fmt)
         return Response(answer.body, media_type=_media(fmt), headers=VARY)
     except InvalidParameter as exc:
