@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     web_modules: Path = Field(Path(__file__).parents[1] / "web" / "node_modules", description="The installed "
                               "front-end packages (`npm ci --prefix web`); start-up fails if they are missing.")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS (never with credentials).")
+    license: AnyHttpUrl | None = Field(None, description="The licence of the published data (an IRI), given in the "
+                                       "VoID description; none is stated unless set.")
 
     @model_validator(mode="after")
     def _backend_has_its_address(self) -> Settings:

@@ -1,16 +1,22 @@
-"""`/center.jsonld`: the center as schema.org JSON-LD for the hospital's web pages."""
+"""`/center.jsonld`, the center as schema.org JSON-LD for the hospital's web pages, and `/.well-known/void`, the
+VoID description of the dataset (Turtle or JSON-LD by content negotiation)."""
 
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 
-from api.deps import StoreDep
+from api.conneg import choose
+from api.deps import SettingsDep, StoreDep
+from graph.void import MEDIA_TYPES as VOID_MEDIA
+from graph.void import serialize, void_graph
 from queries.schemaorg import MEDIA_TYPE, center_jsonld
 
 router = APIRouter(tags=["linked data"])
+VoidFormat = Annotated[str | None, Query(description="turtle (ttl) or jsonld; overrides the Accept header.")]
 
 
 @router.get("/center.jsonld", operation_id="center_jsonld", response_class=Response,
@@ -22,3 +28,20 @@ def center(store: StoreDep) -> Response:
     organisation and location, and its figures (stated or implied only, bounds kept), compacted with schema.org
     as `@vocab` in an embedded context: ready to paste into a web page's `<script type="application/ld+json">`."""
     return Response(json.dumps(center_jsonld(store), ensure_ascii=False, indent=1).encode(), media_type=MEDIA_TYPE)
+
+
+@router.get("/.well-known/void", operation_id="void", response_class=Response,
+            responses={200: {"description": "The VoID description.", "content": {m: {} for m in VOID_MEDIA.values()}},
+                       406: {"description": "Neither Turtle nor JSON-LD is acceptable.", "content": {"text/plain": {}}}},
+            summary="VoID description of the dataset (Turtle or JSON-LD)")
+def void(request: Request, settings: SettingsDep, format: VoidFormat = None,
+         accept: Annotated[str | None, Header(include_in_schema=False)] = None) -> Response:
+    """The dataset, its named graphs, triples and entities per class and per property (from the build manifest),
+    the SPARQL endpoint, the dumps, example resources, the source and the licence. Turtle unless `Accept` or
+    `?format=` asks for JSON-LD."""
+    fmt = choose(accept, VOID_MEDIA, default="turtle", explicit=format)
+    base = str(request.base_url).rstrip("/")
+    body = serialize(void_graph(request.app.state.manifest, base,
+                                license=str(settings.license) if settings.license else None), fmt)
+    media = VOID_MEDIA[fmt] + ("; charset=utf-8" if fmt == "turtle" else "")
+    return Response(body, media_type=media, headers={"Vary": "Accept"})

@@ -16,6 +16,7 @@ from api.i18n import request_lang
 from api.pages import render
 from graph.guard import QueryRefused
 from graph.store import GRAPH_FORMATS, SOLUTION_FORMATS, Dataset
+from graph.void import DATASET, service_graph_turtle
 from queries.service import run_sparql
 
 router = APIRouter(tags=["sparql"])
@@ -31,13 +32,15 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix fmt: <http://www.w3.org/ns/formats/> .
+@prefix void: <http://rdfs.org/ns/void#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 [] a sd:Service ;
     sd:endpoint <{endpoint}> ;
     sd:supportedLanguage sd:SPARQL11Query ;
     sd:resultFormat fmt:SPARQL_Results_JSON, fmt:SPARQL_Results_XML, fmt:SPARQL_Results_CSV,
         fmt:SPARQL_Results_TSV, fmt:Turtle, fmt:N-Triples, fmt:JSON-LD, fmt:RDF_XML ;
-    sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] .
-"""
+    sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph <{dataset}> ] .
+{graph}"""
 
 _GRAPH_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*")
 #: Parameters that name the result format, as SPARQLWrapper, YASGUI and others send them.
@@ -45,6 +48,13 @@ _FORMAT_PARAMS = ("format", "output", "results")
 
 Format = Annotated[str | None, Query(description="Result format: json, xml, csv, tsv, turtle, ntriples, jsonld, "
                                                  "rdfxml (overrides Accept).")]
+
+
+def service_description(endpoint: str, manifest: dict[str, Any]) -> str:
+    """The SPARQL Service Description (Turtle): its default graph is the VoID dataset of /.well-known/void."""
+    base = endpoint.rsplit("/sparql", 1)[0]
+    return SERVICE_DESCRIPTION.format(endpoint=endpoint, dataset=DATASET,
+                                      graph=service_graph_turtle(manifest, base))
 
 
 def _dataset(pairs: list[tuple[str, str]]) -> Dataset | None:
@@ -92,7 +102,7 @@ def sparql_get(
         if "text/html" in (accept or ""):
             lang = request_lang(request)
             return HTMLResponse(render("editor.html", lang=lang, title="SPARQL 编辑器" if lang == "zh" else "SPARQL editor"))
-        return Response(SERVICE_DESCRIPTION.format(endpoint=str(request.url_for("sparql_get"))),
+        return Response(service_description(str(request.url_for("sparql_get")), request.app.state.manifest),
                         media_type="text/turtle; charset=utf-8")
     pairs = list(request.query_params.multi_items())
     return _answer(store, settings, query, accept, format or output or request.query_params.get("results"),
