@@ -184,3 +184,19 @@ def test_notes_built_in_python_follow_the_language(store: OxigraphStore, index: 
     assert not any(re.search(r"[A-Za-z]{4,} [a-z]{3,}", note.replace("include=inferred", "")) for note in chinese.notes)
     empty = ref.lookup(store, index, "workup-for-condition", "palmar hyperhidrosis", lang="zh")
     assert empty.results == [] and empty.notes[0] == "手汗症的检查项目：原文未提及。"
+
+
+def test_curators_notes_follow_the_language(store: OxigraphStore, index: matching.LabelIndex) -> None:
+    """A note of the curators (why a claim is inferred or ambiguous) reads in Chinese on a Chinese answer, with
+    both languages in `notes`, and one row per claim whatever the number of languages."""
+    english = ask(store, index, "procedures-for-condition", "lung cancer", "inferred")
+    chinese = ref.lookup(store, index, "procedures-for-condition", "lung cancer",
+                         include=frozenset({"inferred"}), lang="zh")
+    assert [item["id"] for item in chinese.results] == [item["id"] for item in english.results]
+    svc_en = next(item for item in english.results if item["id"] == str(TTC.SuperiorVenaCavaResection))
+    svc_zh = next(item for item in chinese.results if item["id"] == str(TTC.SuperiorVenaCavaResection))
+    assert svc_en["note"] == svc_zh["notes"]["en"] and "Not in the source" in svc_en["note"]
+    assert svc_zh["note"] == svc_zh["notes"]["zh"] and re.search(r"[\u4e00-\u9fff]", svc_zh["note"])
+    doctors = next(f for f in ref.center_profile(store, index, lang="zh")["figures"]
+                   if f["verbatim"] == "including 3 doctors")
+    assert doctors["note"] == doctors["notes"]["zh"] != doctors["notes"]["en"]
