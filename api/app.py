@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.pages import CSP
-from api.routes import catalog, downloads, linkeddata, network, pages, referral, sparql, vocabulary
+from api.routes import catalog, downloads, fhir, linkeddata, network, pages, referral, sparql, vocabulary
 from graph.build import cached_build, prebuilt
 from graph.settings import Settings
 from graph.workers import serving_store
@@ -95,8 +95,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.add_middleware(SecurityHeaders)
     app.include_router(catalog.named_query_routes(query_catalog))  # before /queries/{name}, which it documents
-    for router in (pages.router, downloads.router, linkeddata.router, sparql.router, catalog.router, vocabulary.router,
-                   referral.router, network.router):
+    for router in (pages.router, downloads.router, linkeddata.router, fhir.router, sparql.router, catalog.router,
+                   vocabulary.router, referral.router, network.router):
         app.include_router(router)
     app.mount("/static/editor", StaticFiles(directory=STATIC / "editor"), name="editor-static")
     for name, directory in vendor.items():  # installed by `npm ci --prefix web` (make setup)

@@ -205,20 +205,24 @@ def render(
 
 
 #: The formats `export` writes as files into a folder (-o DIR), as /downloads serves them; the others are the network's.
-FILE_FORMATS = ("ttl", "nt", "trig", "jsonld", "csv")
+FILE_FORMATS = ("ttl", "nt", "trig", "jsonld", "csv", "fhir")
 
 
 @app.command("export")
 def export_command(
     fmt: Annotated[str, typer.Option("--format", "-f", help="The network: graphml, gexf or json (node-link), to -o FILE "
                                                             "or standard output. The downloads: ttl, nt, trig, jsonld "
-                                                            "(graph and ontology) or csv (the zip of tables), into -o DIR.")]
+                                                            "(graph and ontology), csv (the zip of tables) or fhir (a "
+                                                            "Bundle per resource type and the CapabilityStatement), "
+                                                            "into -o DIR.")]
     = "graphml",
     out: Annotated[Path | None, typer.Option("-o", "--out", help="File to write (network; default: standard output), "
                                                                  "or the folder for a download format.")] = None,
     evidence: NetworkEvidence = False,
     figures: NetworkFigures = False,
     inferred: NetworkInferred = True,
+    base_url: Annotated[str, typer.Option(help="Where the service answers, for FHIR's fullUrl and links.")]
+    = "http://127.0.0.1:8000",
 ) -> None:
     """Export the whole network (never capped) for Gephi, Cytoscape or scripts, or write the download files."""
     from graph.network.export import FORMATS, export
@@ -226,7 +230,7 @@ def export_command(
     if fmt in FILE_FORMATS:
         if out is None:
             raise typer.BadParameter(f"--format {fmt} writes files: give the folder with -o DIR")
-        _write_files(fmt, out)
+        _write_files(fmt, out, base_url.rstrip("/"))
         return
     from graph.network.projection import ProjectionOptions, center_network
 
@@ -242,13 +246,20 @@ def export_command(
         typer.echo(f"wrote {out} ({len(body):,} bytes, {fmt})", err=True)
 
 
-def _write_files(fmt: str, folder: Path) -> None:
-    """The files /downloads serves for one format, written into `folder`."""
-    from graph.exports import written
+def _write_files(fmt: str, folder: Path, base_url: str) -> None:
+    """The files /downloads (or /fhir) serves for one format, written into `folder`."""
+    if fmt == "fhir":
+        from queries.fhir import bundles
 
-    ntriples, _ = cached_build(Settings().build_dir)
+        files = {name: json.dumps(body, ensure_ascii=False, indent=1).encode()
+                 for name, body in bundles(_network_store(), base_url).items()}
+    else:
+        from graph.exports import written
+
+        ntriples, _ = cached_build(Settings().build_dir)
+        files = written(ntriples, fmt)
     folder.mkdir(parents=True, exist_ok=True)
-    for name, body in written(ntriples, fmt).items():
+    for name, body in files.items():
         (folder / name).write_bytes(body)
         typer.echo(f"wrote {folder / name} ({len(body):,} bytes)", err=True)
 
