@@ -157,6 +157,9 @@ def test_the_home_page_links_every_download_in_its_language(client: TestClient, 
     assert expected | {"/downloads/tables.zip", "/downloads/manifest.json"} <= links
     for link in links:
         assert client.get(link).status_code == 200, link
+    for link in ("/center.jsonld", "/.well-known/void", "/fhir/Organization", "/fhir/HealthcareService",
+                 "/fhir/metadata"):
+        assert f'href="{link}"' in page and client.get(link).status_code == 200, link
     if lang == "zh":
         assert "Find what the center offers" not in page and "Look up" not in page
 
