@@ -4,13 +4,15 @@
 standard terms' labels and hierarchy) into plain dataclasses: classes with their hierarchy,
 properties with domain, range and the standard term each maps to, named individuals, and an
 example SPARQL query per term. The queries are built from ontology IRIs only, never from user
-input. Imports rdflib and `graph.namespaces`; never FastAPI.
+input. Every word the documentation adds (relation words, kinds of term, the examples' comments)
+exists in English and Chinese; labels and definitions come in every language the files give
+(`in_lang` picks one). Imports rdflib and `graph.namespaces`; never FastAPI.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -35,6 +37,19 @@ _MAPPINGS = (  # (predicate, words) for the relations that tie a project term to
 )
 _PROPERTY_KINDS = {OWL.ObjectProperty: "object property", OWL.DatatypeProperty: "datatype property",
                    OWL.AnnotationProperty: "annotation property", KG.ClaimableProperty: "claimable"}
+#: The Chinese of every relation word a Mapping_ can carry (Mapping_.words gives the one of a page's language).
+RELATION_ZH = {
+    "equivalent class": "等价类", "equivalent property": "等价属性", "exact match": "精确匹配",
+    "close match": "近似匹配", "broader match": "上位匹配", "narrower match": "下位匹配", "related match": "相关匹配",
+    "see also (nearest standard term, not equivalent)": "另见（最接近的标准术语，并不等价）",
+    "subclass of": "上位类为", "sub-property of": "上位属性为", "inverse of": "逆属性为",
+    "generalises (the standard term is a sub-property of this one)": "概括（该标准术语是本属性的子属性）",
+    "refined by the project term": "由本项目术语细化：",
+    "the nearest standard term (see also) of": "为以下项目术语最接近的标准术语（另见）：",
+}
+#: The Chinese of every kind of term the page names (a property's kinds, "class", "individual").
+KIND_ZH = {"class": "类", "individual": "个体", "object property": "对象属性", "datatype property": "数据类型属性",
+           "annotation property": "注解属性", "claimable": "可声明"}
 _DOMAIN = ((SCHEMA.domainIncludes, "schema:domainIncludes"), (RDFS.domain, "rdfs:domain"))
 _RANGE = ((SCHEMA.rangeIncludes, "schema:rangeIncludes"), (RDFS.range, "rdfs:range"))
 
@@ -48,6 +63,11 @@ class TermRef:
     label: str
     anchor: str
     local: bool  # a project (kg:) term
+    label_zh: str = ""  # its Chinese (zh-Hans) label, "" when the files give none
+
+    def label_in(self, lang: str) -> str:
+        """The label in `lang` ("en" or "zh"), English when there is none in that language."""
+        return self.label_zh if lang == "zh" and self.label_zh else self.label
 
 
 @dataclass(frozen=True)
@@ -67,6 +87,10 @@ class Mapping_:
     target: TermRef
     via: tuple[TermRef, ...] = ()
 
+    def words(self, lang: str = "en") -> str:
+        """`relation` in the page's language ("en" or "zh")."""
+        return RELATION_ZH.get(self.relation, self.relation) if lang == "zh" else self.relation
+
 
 @dataclass(frozen=True)
 class TermDoc:
@@ -78,7 +102,12 @@ class TermDoc:
     definitions: tuple[Text, ...]
     notes: tuple[Text, ...]
     mappings: tuple[Mapping_, ...]
-    example: str
+    example: str  # the example query, its comments in English
+    example_zh: str  # the same question with its comments in Chinese, asking for the Chinese labels
+
+    def example_in(self, lang: str) -> str:
+        """The example query for a page in `lang`."""
+        return self.example_zh if lang == "zh" and self.example_zh else self.example
 
 
 @dataclass(frozen=True)
@@ -132,10 +161,24 @@ class Vocabulary:
     refs: dict[str, TermRef] = field(default_factory=dict)
     ancestors: dict[str, frozenset[str]] = field(default_factory=dict)  # every class of the model files → its superclasses
     labels: dict[str, str] = field(default_factory=dict)  # every labelled term of the model files → its English label
+    labels_zh: dict[str, str] = field(default_factory=dict)  # … → its Chinese label, where it has one
+    titles: tuple[Text, ...] = ()  # dcterms:title in every language the ontology gives
+    descriptions: tuple[Text, ...] = ()  # dcterms:description, likewise
 
     def ref(self, iri: str) -> TermRef | None:
         """The documented term with this IRI, if the page documents it."""
         return self.refs.get(iri)
+
+    def untranslated(self, lang: str = "zh") -> dict[str, int]:
+        """What the documentation lacks in `lang`, by part: "title", "description" (1 or 0), and how many
+        terms have a "definitions" or "notes" text with none in `lang`. Empty when nothing is missing."""
+        def lacks(texts: tuple[Text, ...]) -> bool:
+            return bool(texts) and not any(_lang_is(t.lang, lang) for t in texts)
+
+        docs = (*self.classes, *self.properties, *self.individuals)
+        found = {"title": int(lacks(self.titles)), "description": int(lacks(self.descriptions)),
+                 "definitions": sum(lacks(d.definitions) for d in docs), "notes": sum(lacks(d.notes) for d in docs)}
+        return {part: n for part, n in found.items() if n}
 
 
 def curie(iri: str) -> str:
@@ -145,6 +188,28 @@ def curie(iri: str) -> str:
         return iri
     prefix = next(p for p, ns in CURIE_PREFIXES.items() if ns == best)
     return f"{prefix}:{iri[len(best):]}"
+
+
+def _lang_is(tag: str | None, lang: str) -> bool:
+    """Whether a language tag is of `lang` ("en", "zh"): zh-Hans and zh-hans are zh, en-GB is en."""
+    return (tag or "").lower().split("-")[0] == lang
+
+
+def in_lang(texts: Iterable[Text], lang: str) -> tuple[Text, ...]:
+    """The texts in `lang`; where none is, the English ones (the page marks them lang="en"); else all of them.
+
+    Example:
+        >>> in_lang([Text("A tumour.", "en"), Text("肿瘤。", "zh-Hans")], "zh")
+        (Text(text='肿瘤。', lang='zh-Hans'),)
+        >>> in_lang([Text("A tumour.", "en")], "zh")
+        (Text(text='A tumour.', lang='en'),)
+    """
+    texts = tuple(texts)
+    for wanted in (lang, "en"):
+        found = tuple(t for t in texts if _lang_is(t.lang, wanted))
+        if found:
+            return found
+    return texts
 
 
 def anchor_for(iri: str) -> str:
@@ -217,7 +282,7 @@ class _Builder:
     def build(self) -> Vocabulary:
         classes = tuple(self._class(c) for c in self.classes)
         properties = tuple(self._property(p) for p in self.properties)
-        individuals = tuple(self._term(i, mappings=(), example=_individual_example(self._ref(i)))
+        individuals = tuple(self._term(i, mappings=(), examples=_examples(_individual_example, self._ref(i)))
                             for i in self.individuals)
         used = {ref.iri for doc in (*classes, *properties, *individuals) for ref in _refs_of(doc)}
         standard = tuple(self._standard(URIRef(iri)) for iri in sorted(used - {str(t) for t in self.documented}))
@@ -225,25 +290,27 @@ class _Builder:
         return Vocabulary(
             iri=str(self.onto), title=self._first(self.onto, DCTERMS.title) or curie(str(self.onto)),
             description=self._first(self.onto, DCTERMS.description) or "",
+            titles=self._texts(self.onto, DCTERMS.title), descriptions=self._texts(self.onto, DCTERMS.description),
             version=self._first(self.onto, OWL.versionInfo) or "",
             imports=tuple(sorted(str(i) for i in self.own.objects(self.onto, OWL.imports))),
             classes=classes, properties=properties, individuals=individuals, standard_terms=standard,
             class_tree=self._tree(), refs=refs,
             ancestors={str(c): frozenset(str(a) for a in self._closure(c, RDFS.subClassOf))
                        for c in _iris(self.full.subjects(RDFS.subClassOf, None))},
-            labels={str(t): self._label(t) or "" for t in _iris(self.full.subjects(RDFS.label, None))})
+            labels={str(t): self._label(t) or "" for t in _iris(self.full.subjects(RDFS.label, None))},
+            labels_zh={str(t): zh for t in _iris(self.full.subjects(RDFS.label, None)) if (zh := self._label_zh(t))})
 
     # ------------------------------------------------------------------ terms
 
     def _ref(self, term: URIRef) -> TermRef:
         label = self._label(term)
         return TermRef(str(term), curie(str(term)), label or curie(str(term)), anchor_for(str(term)),
-                       str(term).startswith(str(KG)))
+                       str(term).startswith(str(KG)), self._label_zh(term) or "")
 
-    def _term(self, term: URIRef, *, mappings: tuple[Mapping_, ...], example: str) -> TermDoc:
+    def _term(self, term: URIRef, *, mappings: tuple[Mapping_, ...], examples: tuple[str, str]) -> TermDoc:
         return TermDoc(self._ref(term), self._refs(self.full.objects(term, RDF.type)), self._texts(term, RDFS.label,
                        SKOS.prefLabel), self._texts(term, SKOS.definition, RDFS.comment),
-                       self._texts(term, SKOS.editorialNote, SKOS.scopeNote), mappings, example)
+                       self._texts(term, SKOS.editorialNote, SKOS.scopeNote), mappings, *examples)
 
     def _standard(self, term: URIRef) -> TermDoc:
         """A standard term the model uses: its parents in the extracts and the project terms refining it."""
@@ -256,14 +323,14 @@ class _Builder:
                      for down in _iris(self.full.subjects(parent, term)) if str(down).startswith(str(KG))]
         mappings += [Mapping_("the nearest standard term (see also) of", self._ref(near))
                      for near in _iris(self.full.subjects(RDFS.seeAlso, term)) if str(near).startswith(str(KG))]
-        example = ""
+        examples = ("", "")
         if not str(term).startswith((str(RDF), str(RDFS), str(OWL), CURIE_PREFIXES["xsd"])):
             ref = self._ref(term)
-            example = _class_example(ref) if is_class else _property_example(ref, claimable=False)
-        return self._term(term, mappings=tuple(mappings), example=example)
+            examples = _examples(_class_example, ref) if is_class else _examples(_property_example, ref, claimable=False)
+        return self._term(term, mappings=tuple(mappings), examples=examples)
 
     def _class(self, cls: URIRef) -> ClassDoc:
-        base = self._term(cls, mappings=self._class_mappings(cls), example=_class_example(self._ref(cls)))
+        base = self._term(cls, mappings=self._class_mappings(cls), examples=_examples(_class_example, self._ref(cls)))
         return ClassDoc(**vars(base),
                         superclasses=self._refs(self.full.objects(cls, RDFS.subClassOf)),
                         ancestors=self._refs(self._closure(cls, RDFS.subClassOf)),
@@ -284,7 +351,7 @@ class _Builder:
                     break
         claimable = (prop, RDF.type, KG.ClaimableProperty) in self.full
         base = self._term(prop, mappings=self._property_mappings(prop),
-                          example=_property_example(self._ref(prop), claimable=claimable))
+                          examples=_examples(_property_example, self._ref(prop), claimable=claimable))
         inverses = {*self.full.objects(prop, OWL.inverseOf), *self.full.subjects(OWL.inverseOf, prop)}
         return PropertyDoc(**vars(base), kinds=kinds, claimable=claimable, domain=domain, range=rng,
                            declared_with=declared or range_with, range_from=range_from,
@@ -375,6 +442,14 @@ class _Builder:
                         return str(value)
         return None
 
+    def _label_zh(self, term: URIRef) -> str | None:
+        for predicate in (RDFS.label, SKOS.prefLabel):
+            found = sorted(str(v) for v in self.full.objects(term, predicate)
+                           if isinstance(v, Literal) and _lang_is(v.language, "zh"))
+            if found:
+                return found[0]
+        return None
+
     def _texts(self, term: URIRef, *predicates: URIRef) -> tuple[Text, ...]:
         found = {Text(str(v), v.language) for p in predicates for v in self.full.objects(term, p) if isinstance(v, Literal)}
         return tuple(sorted(found, key=lambda t: (t.lang != "en", t.lang or "", t.text)))
@@ -404,7 +479,29 @@ def _refs_of(doc: TermDoc) -> Iterable[TermRef]:
 
 # ---------------------------------------------------------------------- example queries
 
-_LABEL = 'OPTIONAL {{ ?{var} skos:prefLabel ?{var}_label . FILTER(langMatches(lang(?{var}_label), "en")) }}'
+_LABEL = 'OPTIONAL {{ ?{var} skos:prefLabel ?{var}_label . FILTER(langMatches(lang(?{var}_label), "{lang}")) }}'
+#: The comment lines of the examples, by language: {curie} and {label} are filled in.
+_COMMENTS = {
+    "en": {"class": "# Every instance of {curie} ({label}), with its English label\n",
+           "claims": "# Every claim of {curie} ({label}), whatever its status, with the quoted evidence.\n"
+                     "# Stated and implied claims are also plain triples: ?subject {curie} ?object\n",
+           "uses": "# Every use of {curie} ({label}) in the graph\n",
+           "pointing": "# Every statement that points to {curie} ({label})\n"},
+    "zh": {"class": "# {curie}（{label}）的每个实例，及其中文名称\n",
+           "claims": "# {curie}（{label}）的每条声明，不论其依据，附来源引文。\n"
+                     "# 明确陈述和措辞暗示的声明同时也是普通三元组：?subject {curie} ?object\n",
+           "uses": "# 图谱中对 {curie}（{label}）的每次使用\n",
+           "pointing": "# 指向 {curie}（{label}）的每条陈述\n"},
+}
+
+
+def _examples(make: Callable[..., str], ref: TermRef, **options: bool) -> tuple[str, str]:
+    """The English and the Chinese example: the same question, comments and label language apart."""
+    return make(ref, "en", **options), make(ref, "zh", **options)
+
+
+def _comment(kind: str, ref: TermRef, lang: str) -> str:
+    return _COMMENTS[lang][kind].format(curie=ref.curie, label=ref.label_in(lang))
 
 
 def _with_prefixes(body: str) -> str:
@@ -413,36 +510,35 @@ def _with_prefixes(body: str) -> str:
     return "".join(f"PREFIX {p}: <{CURIE_PREFIXES[p]}>\n" for p in used) + "\n" + body
 
 
-def _class_example(ref: TermRef) -> str:
+def _class_example(ref: TermRef, lang: str = "en") -> str:
     return _with_prefixes(
-        f"# Every instance of {ref.curie} ({ref.label}), with its English label\n"
+        _comment("class", ref, lang) +
         f"SELECT ?instance ?instance_label WHERE {{\n  ?instance a {ref.curie} .\n  "
-        f"{_LABEL.format(var='instance')}\n}}\nORDER BY ?instance_label ?instance\nLIMIT 200\n")
+        f"{_LABEL.format(var='instance', lang=lang)}\n}}\nORDER BY ?instance_label ?instance\nLIMIT 200\n")
 
 
-def _property_example(ref: TermRef, *, claimable: bool) -> str:
+def _property_example(ref: TermRef, lang: str = "en", *, claimable: bool) -> str:
     if claimable:
         return _with_prefixes(
-            f"# Every claim of {ref.curie} ({ref.label}), whatever its status, with the quoted evidence.\n"
-            f"# Stated and implied claims are also plain triples: ?subject {ref.curie} ?object\n"
+            _comment("claims", ref, lang) +
             f"SELECT ?subject ?subject_label ?object ?object_label ?status ?quote WHERE {{\n"
             f"  ?claim a kg:Claim ;\n      rdf:predicate {ref.curie} ;\n      rdf:subject ?subject ;\n"
             f"      rdf:object ?object ;\n      kg:status ?status .\n"
             f"  OPTIONAL {{ ?claim prov:wasDerivedFrom ?span . ?span prov:value ?quote }}\n"
-            f"  {_LABEL.format(var='subject')}\n  {_LABEL.format(var='object')}\n}}\n"
+            f"  {_LABEL.format(var='subject', lang=lang)}\n  {_LABEL.format(var='object', lang=lang)}\n}}\n"
             f"ORDER BY ?subject_label ?object_label\nLIMIT 200\n")
     return _with_prefixes(
-        f"# Every use of {ref.curie} ({ref.label}) in the graph\n"
+        _comment("uses", ref, lang) +
         f"SELECT ?subject ?subject_label ?value WHERE {{\n  ?subject {ref.curie} ?value .\n"
-        f"  {_LABEL.format(var='subject')}\n}}\nORDER BY ?subject_label ?subject\nLIMIT 200\n")
+        f"  {_LABEL.format(var='subject', lang=lang)}\n}}\nORDER BY ?subject_label ?subject\nLIMIT 200\n")
 
 
-def _individual_example(ref: TermRef) -> str:
+def _individual_example(ref: TermRef, lang: str = "en") -> str:
     return _with_prefixes(
-        f"# Every statement that points to {ref.curie} ({ref.label})\n"
+        _comment("pointing", ref, lang) +
         f"SELECT ?subject ?property WHERE {{\n  ?subject ?property {ref.curie} .\n}}\nLIMIT 200\n")
 
 
-__all__ = ["CURIE_PREFIXES", "MODEL_FORMATS", "ClassDoc", "Mapping_", "PropertyDoc", "TermDoc", "TermRef", "Text", "TreeNode",
-           "Vocabulary", "anchor_for", "counts_from_manifest", "curie", "document",
-           "serialize_model"]
+__all__ = ["CURIE_PREFIXES", "KIND_ZH", "MODEL_FORMATS", "RELATION_ZH", "ClassDoc", "Mapping_", "PropertyDoc", "TermDoc",
+           "TermRef", "Text", "TreeNode", "Vocabulary", "anchor_for", "counts_from_manifest", "curie", "document",
+           "in_lang", "serialize_model"]

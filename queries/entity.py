@@ -1,7 +1,8 @@
 """One entity of the graph, for its page and as Linked Data: the bound queries of `queries/entity/`.
 
 `entity_view` gathers labels, types, claims with their status and evidence, other statements and
-incoming links into plain dataclasses for a template; `describe` serialises a concise bounded
+incoming links into plain dataclasses for a template, every name and note in each language the graph
+gives (the page picks its own, with English where no translation exists); `describe` serialises a concise bounded
 description (Turtle, N-Triples, JSON-LD). Every query takes the entity as a bound parameter.
 Imports rdflib, `graph` and the catalog loader; never FastAPI.
 """
@@ -18,7 +19,7 @@ from rdflib.term import Node
 
 from graph.namespaces import KG, SCHEMA
 from graph.store import Answer, Store
-from graph.vocabulary import Vocabulary, curie, document
+from graph.vocabulary import Text, Vocabulary, curie, document, in_lang
 from queries.catalog import QUERIES_DIR, NamedQuery, load_catalog
 from queries.params import Param, convert
 
@@ -63,6 +64,10 @@ class Value:
         """The English label, else the compact name, else the text."""
         return self.label or (self.id if self.is_iri else self.text)
 
+    def display_in(self, lang: str) -> str:
+        """The label in `lang` ("en" or "zh"), else `display`."""
+        return self.label_zh if lang == "zh" and self.label_zh else self.display
+
 
 @dataclass(frozen=True)
 class Span:
@@ -84,7 +89,7 @@ class ClaimView:
     predicate: Value
     object: Value
     status: Value
-    notes: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)  # the curators' notes, in every language given
     spans: list[Span] = field(default_factory=list)
 
 
@@ -129,6 +134,12 @@ class EntityView:
     def cut(self, name: str) -> bool:
         """Whether the list `name` shows fewer rows than the graph has."""
         return self.totals.get(name, 0) > len(getattr(self, name))
+
+    def notes_in(self, lang: str) -> list[tuple[str, Text]]:
+        """Each kind of note in `lang`, English (or whatever there is) where the graph has none in `lang`."""
+        kinds = dict.fromkeys(kind for kind, _, _ in self.notes)
+        return [(kind, text) for kind in kinds
+                for text in in_lang((Text(t, tag) for k, tag, t in self.notes if k == kind), lang)]
 
 
 @cache
@@ -246,16 +257,17 @@ def _claims(rows: Iterable[Mapping[str, Node]], vocab: Vocabulary) -> list[Claim
                 _value(row["claim"], vocab), str(row["role"]), _value(row["subject"], vocab, row, "subject"),
                 _value(row["predicate"], vocab), _value(row["object"], vocab, row, "object"),
                 _value(row["status"], vocab))
-        if "note" in row and str(row["note"]) not in claim.notes:
-            claim.notes.append(str(row["note"]))
+        note = row.get("note")
+        if isinstance(note, Literal) and (text := Text(str(note), _lang(note.language))) not in claim.notes:
+            claim.notes.append(text)
         if "span" in row and all(s.node.text != str(row["span"]) for s in claim.spans):
             claim.spans.append(_span(row, "span", vocab))
     return list(claims.values())
 
 
 def _value(term: Node, vocab: Vocabulary, row: Mapping[str, Node] | None = None, var: str = "") -> Value:
-    """A term with its labels from the query row (`{var}_label`, `{var}_label_zh`, `{var}_name`) or, for an
-    ontology or standard term, from the ontology's documentation."""
+    """A term with its labels from the query row (`{var}_label`, `{var}_label_zh`, `{var}_name`, `{var}_name_zh`)
+    or, for an ontology or standard term, from the ontology's documentation."""
     row = row or {}
     if isinstance(term, Literal):
         datatype = curie(str(term.datatype)) if term.datatype else None
@@ -263,7 +275,7 @@ def _value(term: Node, vocab: Vocabulary, row: Mapping[str, Node] | None = None,
     text = str(term)
     ref = vocab.ref(text)
     label = row.get(f"{var}_label") or row.get(f"{var}_name") or (ref.label if ref else vocab.labels.get(text))
-    zh = row.get(f"{var}_label_zh")
+    zh = row.get(f"{var}_label_zh") or row.get(f"{var}_name_zh") or (ref.label_zh if ref else vocab.labels_zh.get(text))
     return Value(text, True, label=str(label) if label else None, label_zh=str(zh) if zh else None,
                  anchor=ref.anchor if ref else None)
 

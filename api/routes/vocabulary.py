@@ -16,9 +16,10 @@ from api.conneg import choose
 from api.deps import StoreDep
 from api.i18n import request_lang
 from api.pages import render
+from api.texts import ENTITY, ONTOLOGY
 from graph.namespaces import EV, TTC
 from graph.store import GRAPH_FORMATS
-from graph.vocabulary import CURIE_PREFIXES, counts_from_manifest, document, serialize_model
+from graph.vocabulary import CURIE_PREFIXES, KIND_ZH, counts_from_manifest, curie, document, in_lang, serialize_model
 from queries.entity import UnknownEntity, describe, entity_queries, entity_view, parse_id
 from queries.params import InvalidParameter
 from queries.schemaorg import entity_jsonld, schemaorg_queries, script_json
@@ -67,9 +68,10 @@ def ontology(request: Request, format: Format = None, accept: AcceptHeader = Non
     if fmt != "html":
         return Response(serialize_model(fmt), media_type=_media(fmt), headers=VARY)
     lang = request_lang(request)
-    page = render("ontology.html", title="本体" if lang == "zh" else "Ontology", lang=lang, vocab=document(),
-                  prefixes=CURIE_PREFIXES,
-                  counts=counts_from_manifest(request.app.state.manifest))
+    vocab = document()
+    page = render("ontology.html", title="本体" if lang == "zh" else "Ontology", lang=lang, vocab=vocab,
+                  t=ONTOLOGY[lang], pick=in_lang, kind_zh=KIND_ZH, english_only=vocab.untranslated("zh"),
+                  prefixes=CURIE_PREFIXES, counts=counts_from_manifest(request.app.state.manifest))
     return HTMLResponse(page, headers=VARY)
 
 
@@ -94,16 +96,19 @@ def entity(
             raise InvalidParameter("id", "give exactly one id, for example /entity?id=ttc:LungCancer")
         iri = parse_id(id)
         if fmt == "html":
+            lang = request_lang(request)
             view = entity_view(store, iri)
             schema = entity_jsonld(store, iri)
-            return HTMLResponse(render("entity.html", title=id, lang=request_lang(request), view=view,
+            title = (view.entity.label_zh or id) if lang == "zh" else id  # a compact name is English on a Chinese page
+            return HTMLResponse(render("entity.html", title=title, lang=lang, t=ENTITY[lang], pick=in_lang, view=view,
                                        schema_json=script_json(schema) if schema else None), headers=VARY)
         answer = describe(store, iri, fmt)
         return Response(answer.body, media_type=_media(fmt), headers=VARY)
     except InvalidParameter as exc:
-        return _problem(422, str(exc), fmt, request_lang(request))
+        return _problem(422, str(exc), fmt, request_lang(request),
+                        "无法识别此 id：请给出一个 IRI 或带已知前缀的名称。详情（英文）：")
     except UnknownEntity as exc:
-        return _problem(404, str(exc), fmt, request_lang(request))
+        return _problem(404, str(exc), fmt, request_lang(request), f"{curie(exc.iri)} 不在图谱中：没有任何三元组提到它。")
 
 
 @router.get("/id/{name}", include_in_schema=False)
@@ -122,14 +127,14 @@ def _see_other(iri: str) -> RedirectResponse:
     return RedirectResponse("/entity?id=" + quote(iri, safe=""), status_code=303)
 
 
-_PROBLEM = {"en": ("Bad request", "Not found"), "zh": ("请求有误", "未找到")}
-
-
-def _problem(status: int, message: str, fmt: str, lang: str = "en") -> Response:
-    """A plain message: a page for a browser, JSON for a JSON-LD client, text otherwise."""
+def _problem(status: int, message: str, fmt: str, lang: str = "en", message_zh: str = "") -> Response:
+    """A plain message: a page for a browser (in Chinese on a Chinese page, with the English detail where the
+    Chinese does not say it all), JSON for a JSON-LD client, text otherwise."""
     if fmt == "html":
-        return HTMLResponse(render("entity.html", title=_PROBLEM[lang][status == 404], lang=lang,
-                                   error=message, status=status), status_code=status, headers=VARY)
+        words = ENTITY[lang]
+        return HTMLResponse(render("entity.html", title=words["not_found" if status == 404 else "bad_request"],
+                                   lang=lang, t=words, pick=in_lang, error=message, error_zh=message_zh,
+                                   status=status), status_code=status, headers=VARY)
     if fmt == "jsonld":
         return Response(json.dumps({"detail": message}), status_code=status, media_type="application/json",
                         headers=VARY)

@@ -1,0 +1,120 @@
+"""The words of the ontology, entity and SPARQL editor pages, in English and Chinese.
+
+One table per page, `TABLE[lang][key]`, handed to its template as `t` (the editor's also to editor.js, as
+JSON); both languages have the same keys (tests/vocabulary/test_page_text.py checks it). Sentences with links
+or code inside stay in the templates, one `{% if zh %}` branch per language.
+"""
+
+from __future__ import annotations
+
+ONTOLOGY: dict[str, dict[str, str]] = {
+    "en": {
+        "version": "Version", "imports": "Imports", "download": "Download", "generated_from": "Generated from",
+        "contents": "Contents", "hierarchy": "Class hierarchy", "classes": "Classes",
+        "properties": "Properties", "individuals": "Named individuals", "standard_terms": "Standard terms used",
+        "namespaces": "Namespaces",
+        "as_entity": "as an entity of the graph", "instances": "instances in the built graph",
+        "triples": "triples in the built graph",
+        "standard_term": "Standard term", "subclass_of": "Subclass of", "all_superclasses": "All superclasses",
+        "subclasses": "Subclasses", "domain_of": "In the domain of", "range_of": "In the range of",
+        "domain": "Domain", "range": "Range", "from_super": "from its super-property", "declared_with": "Declared with",
+        "sub_property_of": "Sub-property of", "sub_properties": "Sub-properties", "inverse": "Inverse",
+        "claimable": "Claimable", "claimable_no": "no",
+        "type": "Type", "through": "through", "no_standard": "no standard term fits (see the definition)",
+        "run_example": "Open this example in the SPARQL editor", "example": "Example query",
+        "example_link": "example query", "term": "term", "relations": "relations", "in_graph": "in the graph",
+        "prefix": "prefix", "namespace": "namespace",
+    },
+    "zh": {
+        "version": "版本", "imports": "导入", "download": "下载", "generated_from": "生成自",
+        "contents": "目录", "hierarchy": "类层级", "classes": "类",
+        "properties": "属性", "individuals": "命名个体", "standard_terms": "所用标准术语",
+        "namespaces": "命名空间",
+        "as_entity": "作为图谱中的实体查看", "instances": "个实例（构建后的图谱中）",
+        "triples": "条三元组（构建后的图谱中）",
+        "standard_term": "对应标准术语", "subclass_of": "上位类", "all_superclasses": "全部上位类",
+        "subclasses": "子类", "domain_of": "作为其定义域的属性", "range_of": "作为其值域的属性",
+        "domain": "定义域", "range": "值域", "from_super": "继承自其上位属性", "declared_with": "声明方式",
+        "sub_property_of": "上位属性", "sub_properties": "子属性", "inverse": "逆属性",
+        "claimable": "可声明", "claimable_no": "否",
+        "type": "类型", "through": "经由", "no_standard": "没有合适的标准术语（见定义）",
+        "run_example": "在 SPARQL 编辑器中打开此示例", "example": "示例查询",
+        "example_link": "示例查询", "term": "术语", "relations": "关系", "in_graph": "图谱中的数量",
+        "prefix": "前缀", "namespace": "命名空间",
+    },
+}
+
+ENTITY: dict[str, dict[str, str]] = {
+    "en": {
+        "ontology": "Ontology", "entity": "entity", "type": "Type: ", "also_types": "Also, by the class hierarchy: ",
+        "network": "Network view", "card": "Referral card", "documentation": "Documentation", "as_data": "As data: ",
+        "sections": "Sections", "labels": "Labels", "notes": "Notes", "evidence": "Evidence", "facts": "Facts",
+        "statements": "Other statements", "incoming": "Pointing here", "evidence_title": "Evidence for the entity",
+        "facts_title": "Facts with their evidence",
+        "kind": "kind", "language": "language", "label": "label", "whose": "whose words",
+        "source_words": "the source's words", "added": "added synonym, not in the source",
+        "preferred_name": "curators' preferred name", "translation": "probable translation, not a standard term",
+        "subject": "subject", "relation": "relation", "object": "object", "status": "status",
+        "evidence_col": "evidence", "property": "property", "value": "value", "note": "note", "claim": "claim",
+        "no_claim": "No claim names this entity.", "none": "None.",
+        "nothing_points": "Nothing else in the graph points to this entity.",
+        "no_quote": "(no quote)", "characters": "characters", "doc_of": "documentation of {id}",
+        "kind.preferred": "preferred", "kind.alternative": "alternative", "kind.added synonym": "added synonym",
+        "kind.hidden": "hidden", "kind.label": "label",
+        "note.definition": "definition", "note.comment": "comment", "note.scope note": "scope note",
+        "note.editorial note": "editorial note",
+        "lang.en": "English", "lang.zh": "Chinese",
+        "not_found": "Not found", "cannot_show": "Cannot show this entity", "bad_request": "Bad request",
+    },
+    "zh": {
+        "ontology": "本体", "entity": "实体", "type": "类型：", "also_types": "按类层级也属于：",
+        "network": "网络视图", "card": "转诊卡片", "documentation": "文档", "as_data": "数据格式：",
+        "sections": "本页各节", "labels": "名称", "notes": "说明", "evidence": "证据", "facts": "事实",
+        "statements": "其他陈述", "incoming": "指向此处", "evidence_title": "该实体的证据",
+        "facts_title": "事实及其证据",
+        "kind": "种类", "language": "语言", "label": "名称", "whose": "出处",
+        "source_words": "来源原文", "added": "补充同义词，来源未用",
+        "preferred_name": "编者选定名称", "translation": "可能为直译，非标准术语",
+        "subject": "主体", "relation": "关系", "object": "客体", "status": "依据",
+        "evidence_col": "证据", "property": "属性", "value": "值", "note": "说明", "claim": "声明",
+        "no_claim": "没有声明涉及此实体。", "none": "无。",
+        "nothing_points": "图谱中没有其他内容指向此实体。",
+        "no_quote": "（无引文）", "characters": "字符", "doc_of": "{id} 的文档",
+        "kind.preferred": "首选名称", "kind.alternative": "别名", "kind.added synonym": "补充同义词",
+        "kind.hidden": "隐藏名称", "kind.label": "名称",
+        "note.definition": "定义", "note.comment": "注释", "note.scope note": "范围说明",
+        "note.editorial note": "编辑说明",
+        "lang.en": "英文", "lang.zh": "中文",
+        "not_found": "未找到", "cannot_show": "无法显示此实体", "bad_request": "请求有误",
+    },
+}
+
+#: The SPARQL editor: the template's words and, as JSON in the page, every string editor.js adds.
+EDITOR: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "SPARQL editor", "ready_made": "Ready-made queries:", "choose": "— choose —",
+        "vendor_note": "The editor's own buttons, menus and result views come from YASGUI and are in English only.",
+        "examples": "Example queries…", "no_examples": "No example queries available", "parameters": "Parameters: ",
+        "could_not_load": "Could not load example “{name}”: {error}", "tab": "Query",
+        "query_box": "SPARQL query", "query_text": "SPARQL query text",
+        "endpoint": "Endpoint (this editor only queries the local knowledge graph)",
+        "endpoint_title": "This editor only queries the local knowledge graph",
+        "example_comment": "# Example “{title}” (/queries/{name})",
+        "params_comment": "# Parameters to bind yourself, with their examples: {params}",
+        "param_example": "{name} (for example {example})",
+    },
+    "zh": {
+        "title": "SPARQL 编辑器", "ready_made": "现成查询：", "choose": "— 请选择 —",
+        "vendor_note": "编辑器自带的按钮、菜单和结果视图来自 YASGUI，仅有英文。",
+        "examples": "示例查询…", "no_examples": "没有可用的示例查询", "parameters": "参数：",
+        "could_not_load": "无法载入示例“{name}”：{error}", "tab": "查询",
+        "query_box": "SPARQL 查询", "query_text": "SPARQL 查询文本",
+        "endpoint": "端点（此编辑器只查询本地知识图谱）",
+        "endpoint_title": "此编辑器只查询本地知识图谱",
+        "example_comment": "# 示例“{title}”（/queries/{name}）",
+        "params_comment": "# 需自行绑定的参数及其示例值：{params}",
+        "param_example": "{name}（例如 {example}）",
+    },
+}
+
+__all__ = ["EDITOR", "ENTITY", "ONTOLOGY"]
