@@ -14,6 +14,7 @@ from api.conneg import negotiate
 from api.deps import SettingsDep, StoreDep
 from api.i18n import request_lang
 from api.pages import render
+from api.texts import EDITOR
 from graph.guard import QueryRefused
 from graph.store import GRAPH_FORMATS, SOLUTION_FORMATS, Dataset
 from graph.void import DATASET, service_graph_turtle
@@ -101,7 +102,7 @@ def sparql_get(
     if query is None:
         if "text/html" in (accept or ""):
             lang = request_lang(request)
-            return HTMLResponse(render("editor.html", lang=lang, title="SPARQL 编辑器" if lang == "zh" else "SPARQL editor"))
+            return HTMLResponse(render("editor.html", lang=lang, title=EDITOR[lang]["title"], t=EDITOR[lang]))
         return Response(service_description(str(request.url_for("sparql_get")), request.app.state.manifest),
                         media_type="text/turtle; charset=utf-8")
     pairs = list(request.query_params.multi_items())

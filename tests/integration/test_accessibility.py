@@ -24,6 +24,7 @@ PAGES = {
     "network": ("/graph", "#network canvas"),
     "network-zh": ("/graph?lang=zh", "#network canvas"),
     "editor": ("/sparql", ".yasqe"),
+    "editor-zh": ("/sparql?lang=zh", ".yasqe"),
     "catalog": ("/queries", "h1"),
     "catalog-zh": ("/queries?lang=zh", "h1"),
     "ontology": ("/ontology", "h1"),
@@ -31,6 +32,7 @@ PAGES = {
     "entity-zh": ("/entity?id=ttc:LungCancer&lang=zh", "h1"),
     "ontology-zh": ("/ontology?lang=zh", "h1"),
     "api-docs": ("/docs", ".opblock"),
+    "api-docs-zh": ("/docs?lang=zh", ".opblock"),
 }
 
 

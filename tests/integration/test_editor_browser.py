@@ -51,7 +51,10 @@ def test_editor_runs_a_catalog_example(live_server: str, browser: Any) -> None:
         page.select_option("#examples", "center_figures")
         poll(page, "() => window.kgEditor.yasgui.getTab().getYasqe().getValue().includes('kg:Figure')")
         shown = editor_text(page)
-        assert all(line in shown for line in text.splitlines() if line.strip())
+        # the query itself, under a comment in the page's language that replaces the bilingual `#+` header
+        assert all(line in shown for line in text.splitlines() if line.strip() and not line.startswith("#+"))
+        assert shown.startswith("# Example “The center's figures” (/queries/center_figures)\n# Every number")
+        assert "#+" not in shown and "中心的数字" not in shown
         page.click(".yasqe_queryButton")
         assert result_rows(page) == len(expected["results"]["bindings"]) == 11
         assert "Figure" in page.inner_text("#example-description")

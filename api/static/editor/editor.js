@@ -11,6 +11,12 @@
  * Optional attributes on <body>:
  *   data-endpoint="/sparql"   SPARQL endpoint (same origin; default /sparql)
  *   data-method="POST"        HTTP method for queries: POST (default) or GET
+ *   data-lang="zh"            the page's language, en (default) or zh: the examples' titles, descriptions and
+ *                             comments come in it
+ * Optional element:
+ *   <script type="application/json" id="editor-text">{...}</script>
+ *                             every string this script adds, in the page's language (api/texts.py EDITOR);
+ *                             English when absent. YASGUI's own buttons and menus stay English.
  *
  * Talks only to the page's own origin:
  *   GET  /api/prefixes          {"kg": "https://...#", ...}
@@ -27,6 +33,49 @@
   "use strict";
 
   var STORAGE_ID = "kg_sparql_editor"; // localStorage key prefix for tabs (local only)
+  // The strings this script adds; the page replaces them with its own language's (api/texts.py EDITOR).
+  var ENGLISH = {
+    examples: "Example queries…",
+    no_examples: "No example queries available",
+    parameters: "Parameters: ",
+    could_not_load: "Could not load example “{name}”: {error}",
+    tab: "Query",
+    query_box: "SPARQL query",
+    query_text: "SPARQL query text",
+    endpoint: "Endpoint (this editor only queries the local knowledge graph)",
+    endpoint_title: "This editor only queries the local knowledge graph",
+    example_comment: "# Example “{title}” (/queries/{name})",
+    params_comment: "# Parameters to bind yourself, with their examples: {params}",
+    param_example: "{name} (for example {example})",
+  };
+  var TEXT = readText();
+  var LANG = (document.body && document.body.dataset.lang) === "zh" ? "zh" : "en";
+
+  function readText() {
+    var text = Object.assign({}, ENGLISH);
+    var block = document.getElementById("editor-text");
+    if (block) {
+      try {
+        Object.assign(text, JSON.parse(block.textContent));
+      } catch (e) {
+        console.warn("editor.js: unreadable #editor-text (" + e.message + "); English it is");
+      }
+    }
+    return text;
+  }
+
+  /* A string of TEXT with its {placeholders} filled in. */
+  function say(key, values) {
+    return String(TEXT[key]).replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
+  /* A catalog entry's field in the page's language (title_zh, description_zh…), English where it has none. */
+  function inLang(entry, field) {
+    if (!entry) return "";
+    return (LANG === "zh" && entry[field + "_zh"]) || entry[field] || "";
+  }
   var LOV_FREE_AUTOCOMPLETERS = ["variables", "prefixes"]; // "property"/"class" call LOV; removed
   // Offered by PREFIX autocompletion besides the knowledge graph's own prefixes.
   // (Replaces YASQE's bundled prefix.cc snapshot, which holds ~500 entries of
@@ -163,20 +212,32 @@
   // "add tab" button moved out of the tab list, where only tabs may be.
   function labelControls(container) {
     container.querySelectorAll(".CodeMirror textarea").forEach(function (box) {
-      box.setAttribute("aria-label", "SPARQL query");
+      box.setAttribute("aria-label", TEXT.query_box);
     });
     container.querySelectorAll("input.autocomplete").forEach(function (field) {
-      field.setAttribute("aria-label", "Endpoint (this editor only queries the local knowledge graph)");
+      field.setAttribute("aria-label", TEXT.endpoint);
     });
     container.querySelectorAll(".CodeMirror-scroll").forEach(function (area) {
       area.setAttribute("tabindex", "0");
-      area.setAttribute("aria-label", "SPARQL query text");
+      area.setAttribute("aria-label", TEXT.query_text);
     });
     container.querySelectorAll('[role="tablist"] button').forEach(function (button) {
       var item = button.parentNode.getAttribute("role") === "presentation" ? button.parentNode : button;
       var list = item.closest('[role="tablist"]');
       item.classList.add("kg-add-tab");
       list.parentNode.insertBefore(item, list.nextSibling);
+    });
+    markVendorChrome(container);
+  }
+
+  // YASGUI's own buttons and their tooltips are English (the page says so): on a Chinese page they are marked
+  // lang="en", so that a screen reader reads them as English. The query and the results keep the page's language.
+  var VENDOR_CHROME = [".kg-add-tab", ".closeTab", ".tabContextButton", ".requestConfigWrapper", ".clearEndpointBtn",
+                       ".yasqe_buttons", ".yasr_header"];
+  function markVendorChrome(container) {
+    if (LANG === "en") return;
+    container.querySelectorAll(VENDOR_CHROME.join(", ")).forEach(function (element) {
+      element.setAttribute("lang", "en");
     });
   }
 
@@ -195,7 +256,7 @@
     var inputs = root.querySelectorAll(".controlbar .autocompleteWrapper input");
     for (var i = 0; i < inputs.length; i++) {
       inputs[i].readOnly = true;
-      inputs[i].title = "This editor only queries the local knowledge graph";
+      inputs[i].title = TEXT.endpoint_title;
     }
     var clears = root.querySelectorAll(".controlbar .clearEndpointBtn");
     for (var k = 0; k < clears.length; k++) clears[k].style.display = "none";
@@ -227,17 +288,17 @@
     select.textContent = "";
     var placeholder = document.createElement("option");
     placeholder.value = "";
-    placeholder.textContent = queries.length ? "Example queries…" : "No example queries available";
+    placeholder.textContent = queries.length ? TEXT.examples : TEXT.no_examples;
     select.appendChild(placeholder);
     queries.forEach(function (q) {
       if (!q || !q.name) return;
       byName[q.name] = q;
       var opt = document.createElement("option");
       opt.value = q.name;
-      opt.textContent = q.title || q.name;
-      var tip = q.description || "";
+      opt.textContent = inLang(q, "title") || q.name;
+      var tip = inLang(q, "description");
       if (q.params && q.params.length) {
-        tip += (tip ? "\n" : "") + "Parameters: " + q.params.map(paramLabel).join(", ");
+        tip += (tip ? "\n" : "") + TEXT.parameters + q.params.map(paramLabel).join(", ");
       }
       if (tip) opt.title = tip;
       select.appendChild(opt);
@@ -257,12 +318,14 @@
       var name = select.value;
       if (!name) return;
       var q = byName[name] || {};
-      info.textContent = q.description || "";
+      info.textContent = inLang(q, "description");
       fetchText("/queries/" + encodeURIComponent(name) + ".rq")
         .then(function (text) {
           var tab = yasgui.getTab();
           if (!tab) tab = yasgui.addTab(true);
-          tab.setQuery(text);
+          var title = inLang(q, "title") || name;
+          tab.setQuery(exampleComment(q, name, title) + withoutHeader(text));
+          if (typeof tab.setName === "function") tab.setName(title);
           var yasqe = tab.getYasqe();
           if (yasqe) {
             addMissingPrefixes(yasqe, prefixes);
@@ -271,7 +334,7 @@
           }
         })
         .catch(function (err) {
-          info.textContent = "Could not load example “" + name + "”: " + err.message;
+          info.textContent = say("could_not_load", { name: name, error: err.message });
           console.error(err);
         });
     });
@@ -313,6 +376,64 @@
     }).observe(root, { childList: true, subtree: true });
   }
 
+  /*
+   * The comment lines an example opens with, in the page's language: its title, its description and, when it
+   * has parameters, their examples to bind. They replace the .rq file's `#+` header, which holds both languages.
+   */
+  function exampleComment(q, name, title) {
+    var lines = [say("example_comment", { title: title, name: name })];
+    wrap(inLang(q, "description"), LANG === "zh" ? 50 : 100).forEach(function (line) {
+      lines.push("# " + line);
+    });
+    if (q.params && q.params.length) {
+      var params = q.params.map(function (p) {
+        return say("param_example", { name: "?" + paramLabel(p), example: p && p.example !== undefined ? p.example : "" });
+      });
+      lines.push(say("params_comment", { params: params.join(LANG === "zh" ? "、" : ", ") }));
+    }
+    return lines.join("\n") + "\n";
+  }
+
+  /* The query without the `#+` header lines the catalog's .rq files open with. */
+  function withoutHeader(text) {
+    var lines = text.split("\n");
+    var first = 0;
+    while (first < lines.length && /^#\+/.test(lines[first])) first++;
+    return lines.slice(first).join("\n");
+  }
+
+  /* `text` in lines of at most `width` characters: Chinese anywhere, other text between words. */
+  function wrap(text, width) {
+    var lines = [];
+    text = String(text || "").replace(/\s+/g, " ").trim();
+    if (LANG === "zh") { // after a punctuation mark near the end of the line where there is one
+      while (text.length > width) {
+        var cut = width;
+        for (var i = width; i > width * 0.6; i--) {
+          if ("，。；：、）".indexOf(text.charAt(i - 1)) >= 0) {
+            cut = i;
+            break;
+          }
+        }
+        lines.push(text.substring(0, cut).trim());
+        text = text.substring(cut).trim();
+      }
+      if (text) lines.push(text);
+      return lines;
+    }
+    var line = "";
+    text.split(" ").filter(Boolean).forEach(function (word) {
+      if (line && (line + " " + word).length > width) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    if (line) lines.push(line);
+    return lines;
+  }
+
   function paramLabel(p) {
     if (p && typeof p === "object") return p.name || JSON.stringify(p);
     return String(p);
@@ -348,6 +469,7 @@
         persistenceId: STORAGE_ID,
         requestConfig: { endpoint: endpoint, method: method },
         copyEndpointOnNewTab: false,
+        tabName: TEXT.tab, // the name of a new tab, in the page's language
         endpointCatalogueOptions: {
           getData: function () {
             return [{ endpoint: endpoint }];
@@ -397,6 +519,7 @@
       labelControls(container);
       yasgui.on("tabSelect", function () { window.setTimeout(function () { labelControls(container); }, 0); });
       yasgui.on("tabAdd", function () { window.setTimeout(function () { labelControls(container); }, 0); });
+      yasgui.on("queryResponse", function () { window.setTimeout(function () { markVendorChrome(container); }, 0); });
       hideOnlineHelpLinks();
       linkResultsLocally(container, prefixes);
 
