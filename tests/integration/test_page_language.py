@@ -293,3 +293,17 @@ def test_lang_attributes_are_plain_bcp47(live_server: str) -> None:
     for path in ("/ontology?lang=zh", "/entity?id=ttc:LungCancer&lang=zh", "/sparql?lang=zh", "/docs?lang=zh",
                  "/entity?id=ttc:ECT&lang=zh", "/entity?id=kg:offers&lang=zh"):
         assert valid_langs(get(live_server, path)) <= {"zh-Hans", "en"}, path
+
+
+@pytest.mark.parametrize(("name", "path", "heading"), [
+    ("ontology-zh", "/ontology?lang=zh", "#hierarchy h2"),
+    ("entity-lung-cancer-zh", "/entity?id=ttc:LungCancer&lang=zh", "h1")])
+def test_the_chinese_pages_render_in_chinese(live_server: str, browser: Any, name: str, path: str, heading: str) -> None:
+    with visit(browser, live_server + path) as seen:
+        page = seen.page
+        page.wait_for_selector(heading)
+        assert page.evaluate("document.documentElement.lang") == "zh-Hans"
+        assert page.inner_text(heading).strip() in ("类层级", "肺癌 Lung cancer")
+        page.wait_for_load_state("networkidle")
+        seen.screenshot(name)
+        assert seen.outside_requests() == [] and seen.console_errors == []
