@@ -219,6 +219,13 @@ def entity_view(store: Store, iri: URIRef) -> EntityView:
         for statement in statements.values():
             if statement.value.text == str(row["node"]):
                 statement.details.append((_value(row["predicate"], vocab), _value(row["value"], vocab, row, "value")))
+    for statement in statements.values():  # in a fixed order, whatever order the store returns its rows in
+        statement.details.sort(key=lambda pair: (pair[0].id, pair[1].text))
+    for claim in claims:
+        claim.spans.sort(key=lambda span: (span.start or 0, span.node.text))
+        claim.notes.sort(key=lambda note: (note.lang != "en", note.lang or "", note.text))
+    for statement in statements.values():
+        statement.details.sort(key=lambda pair: (pair[0].text, pair[1].text))
     claim_nodes = {c.node.text for c in claims}
     incoming = {(str(r["subject"]), str(r["predicate"])): (_value(r["subject"], vocab, r, "subject"),
                                                           _value(r["predicate"], vocab))
@@ -262,6 +269,8 @@ def _claims(rows: Iterable[Mapping[str, Node]], vocab: Vocabulary) -> list[Claim
             claim.notes.append(text)
         if "span" in row and all(s.node.text != str(row["span"]) for s in claim.spans):
             claim.spans.append(_span(row, "span", vocab))
+    for claim in claims.values():  # the same order from every store, whatever order its rows come in
+        claim.notes.sort(key=lambda note: (note.lang != "en", note.text))
     return list(claims.values())
 
 
