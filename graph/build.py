@@ -19,7 +19,7 @@ from rdflib.namespace import RDF
 import ontology
 from graph import claims, codes, curation, evidence, reasoning, shapes
 from graph.exports import URI_SPACE, graph_sizes
-from graph.namespaces import GENID, KG, bind_prefixes
+from graph.namespaces import BASE, GENID, KG, bind_prefixes
 from graph.problems import BuildRefused, Problem
 from graph.sources import DATA_DIR, SOURCE_DIR, ParsedFiles, data_files, parse_files
 
@@ -43,7 +43,7 @@ class Inputs:
 
     def fingerprint(self) -> str:
         """A hash of every input byte and the build version: equal fingerprints, equal builds."""
-        digest = hashlib.sha256(BUILD_VERSION.encode())
+        digest = hashlib.sha256(BUILD_VERSION.encode() + b"\0" + BASE.encode())
         sources = sorted(self.source_dir.glob("*.txt"))
         for path in (*self.model, self.shapes, *self.data, *sources):
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")

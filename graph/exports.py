@@ -24,12 +24,12 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 import ontology
-from graph.namespaces import ICD10, PREFIXES, bind_prefixes
+from graph.namespaces import BASE, ICD10, ONTOLOGY, PREFIXES, bind_prefixes, parse_published, read_published
 from graph.store import compact_jsonld
 from graph.vocabulary import curie, serialize_model
 
 #: Where the graph's own IRIs live (VoID's uriSpace).
-URI_SPACE = "https://ttc-kg.example/"
+URI_SPACE = BASE
 #: The named graphs of the TriG download, by what their triples are about.
 GRAPH_NS = URI_SPACE + "graph/"
 ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
@@ -44,7 +44,7 @@ NAMED_GRAPHS: dict[str, str] = {
                   "from them.",
 }
 #: The ontology file's own graph name in ontology.trig: the owl:Ontology IRI.
-ONTOLOGY_IRI = "https://ttc-kg.example/ontology"
+ONTOLOGY_IRI = ONTOLOGY
 
 #: Download format → (media type, file extension).
 RDF_FORMATS: dict[str, tuple[str, str]] = {
@@ -75,7 +75,7 @@ def ontology_terms() -> frozenset[str]:
     """Every IRI the ontology files describe (a subject there): the terms whose triples form the ontology graph."""
     terms: set[str] = set()
     for path in ontology.MODEL_FILES:
-        terms.update(str(s) for s in Graph().parse(path).subjects() if isinstance(s, URIRef))
+        terms.update(str(s) for s in parse_published(path).subjects() if isinstance(s, URIRef))
     return frozenset(terms)
 
 
@@ -83,9 +83,9 @@ def graph_of(subject: str) -> str:
     """The named graph a triple goes to, by its subject.
 
     Example:
-        >>> graph_of("https://ttc-kg.example/ontology#offers") == ONTOLOGY_GRAPH
+        >>> graph_of(BASE + "ontology#offers") == ONTOLOGY_GRAPH
         True
-        >>> graph_of("https://ttc-kg.example/id/LungCancer") == CENTER_GRAPH
+        >>> graph_of(BASE + "id/LungCancer") == CENTER_GRAPH
         True
     """
     if subject in ontology_terms():
@@ -108,8 +108,8 @@ def graph_file(ntriples: bytes, fmt: str) -> bytes:
     """The whole graph in `fmt` (turtle, ntriples, trig, jsonld); TriG puts each triple in its named graph.
 
     Example:
-        >>> trig = graph_file(b'<https://ttc-kg.example/id/A> <urn:p> "x" .\\n', "trig").decode()
-        >>> "<https://ttc-kg.example/graph/center> {" in trig
+        >>> trig = graph_file(f'<{BASE}id/A> <urn:p> "x" .\\n'.encode(), "trig").decode()
+        >>> f"<{BASE}graph/center> {{" in trig
         True
     """
     if fmt == "ntriples":
@@ -132,7 +132,7 @@ def ontology_file(fmt: str) -> bytes:
     holds it in one graph named by the ontology's IRI."""
     if fmt == "trig":
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_IRI))
-                 for t in ox.parse(path=str(ontology.MODEL), format=ox.RdfFormat.TURTLE)]
+                 for t in ox.parse(read_published(ontology.MODEL), format=ox.RdfFormat.TURTLE)]
         return ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.TRIG, prefixes=dict(PREFIXES)) or b""
     return serialize_model(fmt)
 

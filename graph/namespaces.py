@@ -1,18 +1,82 @@
 """The project's namespaces and the prefixes every query and serialisation shares.
 
+Every IRI of the project lives under one base. The curated files, the ontology and the `.rq` queries are
+written with the placeholder base `https://ttc-kg.example/`; a site that publishes the graph under its own
+domain sets `TKG_BASE_IRI` (for example `https://kg.hospital.example/thoracic/`), and every file of ours is
+read through `published`, which puts that base in place of the placeholder, before anything parses it. So the
+build, the store, every query, page, link, download and FHIR resource carry the site's IRIs, and the code
+never needs to know which base is in use. The base is read once per process from the environment (the query
+workers inherit it); a build made under another base is never reused (the base is part of its fingerprint).
+
 Imports rdflib only.
 """
 
-from rdflib import Namespace
+import os
+import re
+
+from rdflib import Graph, Namespace
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
 
-KG = Namespace("https://ttc-kg.example/ontology#")
-TTC = Namespace("https://ttc-kg.example/id/")
-EV = Namespace("https://ttc-kg.example/evidence/")
-ICD10 = Namespace("https://ttc-kg.example/icd10/")
+#: The base the project's own files are written with.
+PLACEHOLDER_BASE = "https://ttc-kg.example/"
+_BASE_SYNTAX = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~!$&'()*+,;=:@%-]*)*/")
+
+
+def _base(value: str | None) -> str:
+    """The base IRI from `TKG_BASE_IRI`: an absolute http(s) IRI ending in "/", else the placeholder.
+
+    Example:
+        >>> _base(None)
+        'https://ttc-kg.example/'
+        >>> _base("https://kg.hospital.example/thoracic/")
+        'https://kg.hospital.example/thoracic/'
+        >>> _base("kg.hospital.example")
+        Traceback (most recent call last):
+        ...
+        ValueError: TKG_BASE_IRI must be an absolute http(s) IRI ending in "/", not 'kg.hospital.example'
+    """
+    if not value:
+        return PLACEHOLDER_BASE
+    if not _BASE_SYNTAX.fullmatch(value):
+        raise ValueError(f'TKG_BASE_IRI must be an absolute http(s) IRI ending in "/", not {value!r}')
+    return value
+
+
+#: The base every IRI of the project is published under.
+BASE = _base(os.environ.get("TKG_BASE_IRI"))
+
+
+def published(text: str) -> str:
+    """A file of ours (Turtle, SPARQL, N-Triples) with the placeholder base replaced by the published one.
+
+    Example:
+        >>> published("PREFIX ttc: <https://ttc-kg.example/id/>") == f"PREFIX ttc: <{BASE}id/>"
+        True
+    """
+    return text if BASE == PLACEHOLDER_BASE else text.replace(PLACEHOLDER_BASE, BASE)
+
+
+def read_published(path: "os.PathLike[str] | str") -> str:
+    """One of our files as text, under the published base."""
+    with open(path, encoding="utf-8") as handle:
+        return published(handle.read())
+
+
+def parse_published(path: "os.PathLike[str] | str", graph: Graph | None = None) -> Graph:
+    """One of our Turtle files parsed under the published base (into `graph` if given)."""
+    target = Graph() if graph is None else graph
+    return target.parse(data=read_published(path), format="turtle")
+
+
+KG = Namespace(BASE + "ontology#")
+TTC = Namespace(BASE + "id/")
+EV = Namespace(BASE + "evidence/")
+ICD10 = Namespace(BASE + "icd10/")
 SCHEMA = Namespace("https://schema.org/")
 OA = Namespace("http://www.w3.org/ns/oa#")
-GENID = Namespace("https://ttc-kg.example/.well-known/genid/")
+GENID = Namespace(BASE + ".well-known/genid/")
+#: The ontology document's own IRI.
+ONTOLOGY = BASE + "ontology"
 
 #: Prefix → namespace IRI, in the order shown to analysts (editor, Turtle output, docs).
 PREFIXES: dict[str, str] = {

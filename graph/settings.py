@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import AnyHttpUrl, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graph.namespaces import BASE
+
 
 class Settings(BaseSettings):
     """Where the graph lives and how it is served.
@@ -49,6 +51,10 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS (never with credentials).")
     license: AnyHttpUrl | None = Field(None, description="The licence of the published data (an IRI), given in the "
                                        "VoID description; none is stated unless set.")
+    base_iri: str = Field(BASE, description="The base every IRI of the graph is published under (TKG_BASE_IRI), for "
+                          "example https://kg.hospital.example/thoracic/: the build, the store, every query, page, "
+                          "link, download and FHIR resource follow it. Read once per process (graph.namespaces); "
+                          "the default is the placeholder https://ttc-kg.example/.")
 
     @model_validator(mode="after")
     def _backend_has_its_address(self) -> Settings:

@@ -12,13 +12,14 @@ from rdflib import BNode, Graph
 from rdflib.namespace import SH
 
 from graph.claims import describe
+from graph.namespaces import parse_published
 from graph.problems import Problem
 from graph.sources import ParsedFiles
 
 
 def check_shapes(graph: Graph, shapes_path: Path, parsed: ParsedFiles) -> list[Problem]:
     """One Problem per SHACL validation result, named after the node shape it broke."""
-    shapes = Graph().parse(shapes_path, format="turtle")
+    shapes = parse_published(shapes_path)
     conforms, report, _ = validate(graph, shacl_graph=shapes, inference="none", advanced=False,
                                    allow_warnings=True, do_owl_imports=False)
     if conforms:

@@ -13,6 +13,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from graph.namespaces import parse_published
 from graph.problems import Problem
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -105,7 +106,7 @@ def parse_files(paths: Sequence[Path]) -> ParsedFiles:
     for path in paths:
         graph = Graph()
         try:
-            graph.parse(path, format="turtle")
+            parse_published(path, graph)
         except Exception as exc:  # noqa: BLE001 - rdflib's parsers raise many exception types
             found = _LINE.search(str(exc))
             line = int(found.group(1)) if found else None

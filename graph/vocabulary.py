@@ -21,7 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 import ontology
-from graph.namespaces import KG, PREFIXES, SCHEMA, bind_prefixes
+from graph.namespaces import KG, PREFIXES, SCHEMA, bind_prefixes, parse_published, read_published
 
 #: Prefixes for compact names in the documentation (the project's, plus the few the model files use).
 CURIE_PREFIXES: dict[str, str] = {**PREFIXES, "dcterms": str(DCTERMS)}
@@ -244,10 +244,10 @@ def document(model: Path = ontology.MODEL, extracts: tuple[Path, ...] = ontology
         >>> [m.target.curie for m in offers.mappings]
         ['schema:availableService']
     """
-    own = Graph().parse(model)
+    own = parse_published(model)
     full = Graph()
     for path in {model, *extracts}:
-        full.parse(path)
+        parse_published(path, full)
     return _Builder(own, full).build()
 
 
@@ -258,8 +258,8 @@ MODEL_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdf
 def serialize_model(fmt: str, model: Path = ontology.MODEL) -> bytes:
     """The ontology file in another RDF syntax (`fmt` a key of MODEL_FORMATS); Turtle is the file itself."""
     if fmt == "turtle":
-        return model.read_bytes()
-    graph = Graph().parse(model)
+        return read_published(model).encode("utf-8")
+    graph = parse_published(model)
     bind_prefixes(graph)
     if fmt == "jsonld":  # compacted with the model's prefixes, as the other syntaxes abbreviate with them
         return graph.serialize(format="json-ld", encoding="utf-8", auto_compact=True,

@@ -16,7 +16,7 @@ from rdflib import Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
-from graph.namespaces import KG
+from graph.namespaces import KG, read_published
 from queries.params import MAX_IRI, MAX_STRING, PARAM_TYPES, InvalidParameter, Param, ParamType, convert
 
 #: Where the shipped `.rq` files live.
@@ -154,7 +154,7 @@ def _load(path: Path, readers: bool) -> NamedQuery:
     if not _NAME.fullmatch(path.stem):
         raise CatalogError("a query's file name must be lower_snake_case")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_published(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(f"cannot read the file: {exc}") from exc
     header = _header(text)

@@ -28,7 +28,7 @@ from fhir.resources.R4B.organization import Organization
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from graph.namespaces import KG, SCHEMA, TTC
+from graph.namespaces import BASE, KG, SCHEMA, TTC
 from graph.store import Store
 from graph.vocabulary import document
 from queries.catalog import QUERIES_DIR, NamedQuery, load_catalog
@@ -37,11 +37,11 @@ FHIR_QUERIES = QUERIES_DIR / "fhir"
 MEDIA_TYPE = "application/fhir+json"
 FHIR_VERSION = "4.3.0"
 ICD10_SYSTEM = "http://hl7.org/fhir/sid/icd-10"
-#: The graph's own entities as a code system: the code is the local name of `https://ttc-kg.example/id/…`.
+#: The graph's own entities as a code system: the code is the local name of `{base}id/…`.
 ENTITY_SYSTEM = str(TTC)
 ORG_TYPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/organization-type"
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
-EXTENSION_BASE = "https://ttc-kg.example/fhir/StructureDefinition/"
+EXTENSION_BASE = BASE + "fhir/StructureDefinition/"
 TREATS_EXTENSION = EXTENSION_BASE + "treats-condition"
 CAPABILITY_DATE = "2026-12-02"  # when this statement of the server's capabilities last changed
 DEFAULT_COUNT, MAX_COUNT = 20, 100

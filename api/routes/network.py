@@ -18,6 +18,7 @@ from markupsafe import Markup
 from api.deps import LangDep, SettingsDep, StoreDep
 from api.i18n import NETWORK, request_lang
 from api.pages import render
+from graph.namespaces import published
 from graph.network.analytics import report
 from graph.network.export import FORMATS, ExportFormat, export
 from graph.network.projection import ProjectionOptions, center_network, find_entity, from_ntriples
@@ -44,10 +45,10 @@ STATIC = Path(__file__).parents[1] / "static"
 VIS_JS = Path(__file__).parents[2] / "web" / "node_modules" / "vis-network" / "standalone" / "umd" / "vis-network.min.js"
 #: Links of the served page; a standalone file gets them prefixed with a base URL.
 LINKS = {"referral": "/referral?id=", "entity": "/entity?id=", "graph": "/graph/entity?id="}
-EXAMPLE_QUERY = """PREFIX kg: <https://ttc-kg.example/ontology#>
+EXAMPLE_QUERY = published("""PREFIX kg: <https://ttc-kg.example/ontology#>
 PREFIX ttc: <https://ttc-kg.example/id/>
 CONSTRUCT { ?procedure kg:treats ttc:EsophagealCancer ; kg:hasApproach ?approach }
-WHERE { ?procedure kg:treats ttc:EsophagealCancer OPTIONAL { ?procedure kg:hasApproach ?approach } }"""
+WHERE { ?procedure kg:treats ttc:EsophagealCancer OPTIONAL { ?procedure kg:hasApproach ?approach } }""")
 _GRAPH_FORMATS: dict[ResultKind, str] = {"graph": "ntriples", "solutions": "json", "boolean": "json"}
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-import ontology
 from api.i18n import request_lang
 from api.pages import render
+from graph.exports import ontology_file
 from graph.namespaces import PREFIXES
 
 router = APIRouter()
@@ -35,10 +35,12 @@ def prefixes() -> dict[str, str]:
     return PREFIXES
 
 
-@router.get("/downloads/ontology.ttl", operation_id="download_ontology", tags=["downloads"])
-def download_ontology() -> FileResponse:
-    """The OWL ontology, as Turtle."""
-    return FileResponse(ontology.MODEL, media_type="text/turtle; charset=utf-8", filename="thoracic.ttl")
+@router.get("/downloads/ontology.ttl", operation_id="download_ontology", tags=["downloads"], response_class=Response,
+            responses={200: {"content": {"text/turtle": {}}, "description": "The ontology"}})
+def download_ontology() -> Response:
+    """The OWL ontology, as Turtle (the file itself, under the published base IRI)."""
+    return Response(ontology_file("turtle"), media_type="text/turtle; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="thoracic.ttl"'})
 
 
 @router.get("/downloads/graph.nt", operation_id="download_graph", tags=["downloads"])

@@ -16,11 +16,12 @@ from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
+from graph.namespaces import KG
 from graph.store import Store
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _LANG_STRING, _XSD_STRING = _RDF + "langString", "http://www.w3.org/2001/XMLSchema#string"
-_PREFIXES = """PREFIX kg: <https://ttc-kg.example/ontology#>
+_PREFIXES = f"""PREFIX kg: <{KG}>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -138,15 +139,15 @@ def read_center(store: Store) -> Triples:
     triples = Triples()
     for row in _rows(store, CLAIMS):
         claim = row["claim"]
-        triples.add(claim, _RDF + "type", "https://ttc-kg.example/ontology#Claim")
+        triples.add(claim, _RDF + "type", str(KG.Claim))
         for name, predicate in (("s", "subject"), ("p", "predicate"), ("o", "object")):
             triples.add(claim, _RDF + predicate, row[name])
         if "status" in row:
-            triples.add(claim, "https://ttc-kg.example/ontology#status", row["status"])
+            triples.add(claim, str(KG.status), row["status"])
     for row in _rows(store, TYPES):
         triples.add(row["s"], _RDF + "type", row["o"])
     for row in _rows(store, STATUSES):
-        triples.add(row["s"], "https://ttc-kg.example/ontology#status", row["o"])
+        triples.add(row["s"], str(KG.status), row["o"])
     for row in _rows(store, ATTRIBUTES):
         triples.add(row["s"], str(row["p"]), row["o"])
     return triples

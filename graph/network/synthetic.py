@@ -12,9 +12,9 @@ import random
 from rdflib import Graph, Literal, Namespace
 from rdflib.namespace import RDF, SKOS
 
-from graph.namespaces import KG
+from graph.namespaces import BASE, KG
 
-SYN = Namespace("https://ttc-kg.example/synthetic/")
+SYN = Namespace(BASE + "synthetic/")
 #: Share of nodes of each class (the rest are procedures).
 _MIX = ((KG.Cancer, 0.10, "Condition", "病症"), (KG.Equipment, 0.06, "Device", "设备"),
         (KG.SurgicalApproach, 0.04, "Approach", "入路"), (KG.StagingExamination, 0.10, "Examination", "检查"))
