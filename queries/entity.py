@@ -219,11 +219,8 @@ def entity_view(store: Store, iri: URIRef) -> EntityView:
         for statement in statements.values():
             if statement.value.text == str(row["node"]):
                 statement.details.append((_value(row["predicate"], vocab), _value(row["value"], vocab, row, "value")))
-    for statement in statements.values():  # in a fixed order, whatever order the store returns its rows in
-        statement.details.sort(key=lambda pair: (pair[0].id, pair[1].text))
-    for claim in claims:
+    for claim in claims:  # its evidence in the source's order, whatever order the store returns its rows in
         claim.spans.sort(key=lambda span: (span.start or 0, span.node.text))
-        claim.notes.sort(key=lambda note: (note.lang != "en", note.lang or "", note.text))
     for statement in statements.values():
         statement.details.sort(key=lambda pair: (pair[0].text, pair[1].text))
     claim_nodes = {c.node.text for c in claims}
