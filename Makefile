@@ -4,7 +4,7 @@ PYTHON  ?= python3
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup system system-browser run test lint typecheck check bench clean lock
+.PHONY: setup system system-browser system-test run test lint typecheck check bench clean lock
 
 setup: system $(STAMP) web/node_modules/.package-lock.json
 
@@ -13,6 +13,9 @@ system:                     # npm, from Debian's packages when it is missing
 
 system-browser:             # chromium and a CJK font for the browser tests, when missing
 	@scripts/system-packages.sh --browser
+
+system-test:                # everything the tests need from Debian: the browser's packages and Virtuoso, when missing
+	@scripts/system-packages.sh --browser --servers
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +47,7 @@ run: setup
 	$(BIN)/thoracic-kg build
 	$(BIN)/thoracic-kg serve
 
-test: setup system-browser
+test: setup system-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AnyHttpUrl, Field, model_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.namespaces import BASE
@@ -29,6 +29,16 @@ class Settings(BaseSettings):
     store_path: Path | None = Field(None, description="Directory of the on-disk Oxigraph store (store=disk).")
     sparql_query_url: AnyHttpUrl | None = Field(None, description="SPARQL 1.1 query endpoint (store=remote).")
     sparql_update_url: AnyHttpUrl | None = Field(None, description="SPARQL 1.1 update endpoint (store=remote).")
+    sparql_graph_store_url: AnyHttpUrl | None = Field(None, description="SPARQL 1.1 Graph Store Protocol endpoint "
+                                                      "(store=remote), used to load the build when set.")
+    sparql_graph: str | None = Field(None, description="IRI of the named graph that holds the build on the remote "
+                                     "server, queried as the default graph; default: the server's default graph "
+                                     "(on Virtuoso, whose default graph is the union of all its graphs, "
+                                     "urn:ttc-kg:graph).")
+    sparql_user: str | None = Field(None, description="User name for the remote server (HTTP Basic or Digest, "
+                                    "as the server asks).")
+    sparql_password: SecretStr | None = Field(None, description="Password for the remote server "
+                                              "(TKG_SPARQL_PASSWORD; never logged).")
     build_dir: Path = Field(Path("build"), description="Where `build` writes graph.nt and manifest.json.")
     graph_file: Path | None = Field(None, description="Serve this N-Triples file as it is instead of the build of "
                                     "graph/data (a replicated benchmark graph, say); it is not validated.")

@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
-# Debian packages the product needs and pip cannot give: npm (to install the pinned front-end packages) and,
-# for the browser tests (--browser), chromium and a CJK font so Chinese renders. Installs only what is missing.
+# Debian packages the product needs and pip cannot give: npm (to install the pinned front-end packages); for the
+# browser tests (--browser), chromium and a CJK font so Chinese renders; for the store tests (--servers), OpenLink
+# Virtuoso: virtuoso-opensource-7-bin, the server binary of Debian's virtuoso-opensource without its system service
+# (which would start a database listening on every interface). The tests start their own private Virtuoso on
+# 127.0.0.1. Flags combine; installs only what is missing, with one package-list update at most.
 set -euo pipefail
+browser=0 servers=0
+for flag in "$@"; do
+  case "$flag" in
+    --browser) browser=1 ;;
+    --servers) servers=1 ;;
+    *) echo "unknown flag: $flag (use --browser and/or --servers)" >&2; exit 2 ;;
+  esac
+done
 missing=()
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
-if [[ "${1:-}" == "--browser" ]]; then
+if ((browser)); then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+fi
+if ((servers)); then
+  command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource-7-bin)
 fi
 ((${#missing[@]})) || exit 0
 if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
