@@ -307,3 +307,15 @@ def test_the_chinese_pages_render_in_chinese(live_server: str, browser: Any, nam
         page.wait_for_load_state("networkidle")
         seen.screenshot(name)
         assert seen.outside_requests() == [] and seen.console_errors == []
+
+
+def test_every_top_bar_link_of_a_chinese_page_stays_in_chinese(live_server: str) -> None:
+    import re
+
+    page = httpx.get(f"{live_server}/ontology", params={"lang": "zh"}, headers={"Accept-Language": "en"}, timeout=60).text
+    bar = page[page.index('<header class="site">'):page.index("</header>")]
+    links = re.findall(r'href="([^"]+)"', bar)
+    assert len(links) >= 7 and all(link.endswith("?lang=zh") for link in links), links
+    english = httpx.get(f"{live_server}/ontology", timeout=60).text
+    assert "?lang=zh" not in english[english.index('<header class="site">'):english.index("</header>")]
+    assert "<h1>胸部肿瘤中心能力本体</h1>" in page or "胸部肿瘤中心能力本体</h1>" in page

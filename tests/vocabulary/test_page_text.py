@@ -53,7 +53,8 @@ def test_an_untranslated_definition_is_shown_in_english_marked_and_named_in_the_
     cancer = next(c for c in vocab.classes if c.ref.curie == "kg:Cancer")
     english_only = replace(cancer, definitions=tuple(t for t in cancer.definitions if t.lang == "en"))
     partial = replace(vocab, classes=tuple(english_only if c is cancer else c for c in vocab.classes),
-                      titles=(Text("Title", "en"), Text("标题", "zh-Hans")))
+                      titles=(Text("Title", "en"), Text("标题", "zh-Hans")),
+                      descriptions=tuple(d for d in vocab.descriptions if d.lang == "en"))
     assert partial.untranslated("zh") == {"description": 1, "definitions": 1}
     page = _ontology_page(partial, "zh")
     assert '<p class="definition" lang="en">A malignant neoplasm.</p>' in page
