@@ -6,8 +6,9 @@ deadline; past it, the worker is killed (its CPU is freed at once, which no thre
 do while the engine is inside Rust) and a fresh one starts in the background, while the other workers
 go on serving. A worker that dies mid-query (the engine's stack overflowing on a pathological query,
 say) is replaced the same way, and the client gets a plain error instead of a dropped service.
+A worker has no network at all (`graph.sandbox`): whatever a query asks the engine, it reaches nothing.
 
-Imports `graph.store` and the standard library only.
+Imports `graph.store`, `graph.sandbox` and the standard library only.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ from typing import Any
 
 from rdflib.term import Node
 
+from graph.sandbox import Confinement, forbid_network
 from graph.settings import Settings
 from graph.store import (
     Answer,
     Bindings,
     Dataset,
     Limits,
+    QueryRejected,
     QueryTimeout,
     ResultKind,
     Store,
@@ -52,6 +55,10 @@ class EngineFailure(RuntimeError):
     """The worker running the query died; a fresh one replaces it."""
 
 
+class WorkersBusy(QueryTimeout):
+    """Every query worker stayed busy for the whole deadline; the same request may well succeed in a moment."""
+
+
 @dataclass(frozen=True)
 class WorkerSpec:
     """What a worker needs to open its own copy of the graph (picklable: it crosses a process boundary)."""
@@ -63,7 +70,8 @@ class WorkerSpec:
 
 
 def _serve(spec: WorkerSpec, conn: Connection) -> None:
-    """A worker's whole life: open the store, say ready, then answer requests until the pipe closes.
+    """A worker's whole life: cut itself off the network, open the store, say ready, then answer requests until
+    the pipe closes.
 
     Ctrl+C in a terminal reaches every process of the group; a worker ignores it (the server it belongs to
     shuts down and stops its workers), so one keypress prints no traceback per worker."""
@@ -75,12 +83,13 @@ def _serve(spec: WorkerSpec, conn: Connection) -> None:
 
 
 def _answer_requests(spec: WorkerSpec, conn: Connection) -> None:
+    confinement = forbid_network()  # before the store exists: no query ever runs with the network reachable
     try:
         store = worker_store(spec.settings, spec.graph_path, content_sha256=spec.content_sha256, limits=spec.limits)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
-    conn.send(("ready", None))
+    conn.send(("ready", confinement))
     while True:
         try:
             operation, args, kwargs = conn.recv()
@@ -90,6 +99,9 @@ def _answer_requests(spec: WorkerSpec, conn: Connection) -> None:
             conn.send(("ok", getattr(store, operation)(*args, **kwargs)))
         except (ValueError, StoreUnavailable) as exc:  # the domain errors: bad query, capped result, store down
             conn.send(("error", exc))
+        except PermissionError as exc:  # the sandbox refused the engine the network (SERVICE, LOAD past the guard)
+            conn.send(("error", QueryRejected(f"the query asks the engine to reach the network, which query workers "
+                                              f"cannot do ({exc}); this service makes no outside requests")))
         except Exception as exc:  # noqa: BLE001 - anything else is reported, and the worker lives on
             conn.send(("failed", f"{type(exc).__name__}: {exc}"))
 
@@ -114,6 +126,7 @@ class _Worker:
         with _sigint_ignored():  # the child inherits it, so a Ctrl+C while it imports prints nothing either
             self.process.start()
         child.close()
+        self.confinement: Confinement | None = None
 
     def wait_ready(self) -> None:
         if not self.conn.poll(_START_SECONDS):
@@ -126,6 +139,7 @@ class _Worker:
         if status != "ready":
             self.stop()
             raise StoreUnavailable(f"a query worker could not open the graph: {detail}")
+        self.confinement = detail
 
     def stop(self) -> None:
         self.process.kill()
@@ -157,6 +171,8 @@ class WorkerPool(Store):
             raise
         for worker in starting:
             self._idle.put(worker)
+        #: How the workers are cut off the network (the same for all: one platform, one code path).
+        self.confinement = starting[0].confinement
 
     def _spawn(self) -> _Worker:
         with self._lock:
@@ -178,12 +194,12 @@ class WorkerPool(Store):
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
-            raise QueryTimeout(f"every query worker stayed busy for the whole {self.timeout:g} s deadline; "
-                               "try again shortly") from None
+            raise WorkersBusy(f"every query worker stayed busy for the whole {self.timeout:g} s deadline; "
+                              "try again shortly") from None
         if deadline - time.monotonic() < _LEAST_SECONDS:  # no time left to run it: the worker stays healthy
             self._idle.put(worker)
-            raise QueryTimeout(f"every query worker stayed busy for the whole {self.timeout:g} s deadline; "
-                               "try again shortly")
+            raise WorkersBusy(f"every query worker stayed busy for the whole {self.timeout:g} s deadline; "
+                              "try again shortly")
         try:
             worker.conn.send((operation, args, kwargs))
             finished = worker.conn.poll(max(0.0, deadline - time.monotonic()))
@@ -273,4 +289,4 @@ def serving_store(settings: Settings, *, ntriples: bytes, graph_path: Path, cont
     return WorkerPool(spec, size=settings.workers, timeout=settings.query_timeout)
 
 
-__all__ = ["EngineFailure", "WorkerPool", "WorkerSpec", "serving_store"]
+__all__ = ["EngineFailure", "WorkerPool", "WorkerSpec", "WorkersBusy", "serving_store"]
