@@ -15,6 +15,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
 from api.pages import CSP
+from api.ratelimit import RateLimit
+from api.request_limits import RequestLimits
 from api.routes import catalog, downloads, fhir, linkeddata, network, pages, referral, sparql, vocabulary
 from graph.build import cached_build, prebuilt
 from graph.settings import Settings
@@ -93,6 +95,9 @@ def create_app(settings: Settings) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
                            allow_methods=["GET", "POST"], allow_headers=["Accept", "Content-Type"])
 
+    app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)
+    if settings.rate_limit.lower() not in ("", "off"):  # inside SecurityHeaders: a 429 gets the same headers
+        app.add_middleware(RateLimit, limit=settings.rate_limit, exempt=settings.rate_limit_exempt)
     app.add_middleware(SecurityHeaders)
     app.include_router(catalog.named_query_routes(query_catalog))  # before /queries/{name}, which it documents
     for router in (pages.router, downloads.router, linkeddata.router, fhir.router, sparql.router, catalog.router,

@@ -6,13 +6,19 @@ Imports pydantic-settings only.
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AnyHttpUrl, Field, SecretStr, model_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.namespaces import BASE
+
+#: The `limits` library's notation: "30/minute", "10 per second", "5/10 seconds", several joined by ; , or |.
+_RATE = r"\s*[0-9]+\s*(?:/|\s*per\s*)\s*(?:[0-9]+)?\s*(?:second|minute|hour|day|month|year)s?\s*"
+_RATES = re.compile(rf"{_RATE}(?:[,;|]{_RATE})*", re.IGNORECASE)
 
 
 class Settings(BaseSettings):
@@ -50,6 +56,8 @@ class Settings(BaseSettings):
     workers: int = Field(2, ge=1, le=64, description="Worker processes that run queries (each holds the graph).")
     max_rows: int = Field(100_000, gt=0, description="Most result rows (or triples) one answer may carry.")
     max_response_bytes: int = Field(64 * 1024 * 1024, gt=0, description="Largest serialised answer, in bytes.")
+    max_body_bytes: int = Field(1024 * 1024, gt=0, description="Largest request body accepted, in bytes (413 "
+                                "beyond, refused before it is read).")
 
     network_max_nodes: int = Field(500, ge=1, le=3000, description="Most nodes one network view draws; past it a "
                                    "connected core is kept and the page says so.")
@@ -59,6 +67,25 @@ class Settings(BaseSettings):
     web_modules: Path = Field(Path(__file__).parents[1] / "web" / "node_modules", description="The installed "
                               "front-end packages (`npm ci --prefix web`); start-up fails if they are missing.")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS (never with credentials).")
+    rate_limit: str = Field("600/minute", description="Requests one client may make to the expensive routes (/sparql, "
+                            "/graph…, /api/graph…, /update) in each HTTP process, e.g. '30/minute' or '10/second;300/hour'; "
+                            "'off' (or empty) for no limit. Past it: 429 with Retry-After.")
+    rate_limit_exempt: list[str] = Field(default_factory=list, description="Client addresses or networks never rate "
+                                         "limited, e.g. ['127.0.0.1'] for a loopback benchmark.")
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit_notation(cls, value: str) -> str:
+        if value.strip().lower() in ("", "off") or _RATES.fullmatch(value):
+            return value.strip()
+        raise ValueError(f"{value!r} is not a rate limit such as '30/minute' or '10/second;300/hour' (or 'off')")
+
+    @field_validator("rate_limit_exempt")
+    @classmethod
+    def _exempt_networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            ipaddress.ip_network(network, strict=False)  # a ValueError names the bad address
+        return value
     license: AnyHttpUrl | None = Field(None, description="The licence of the published data (an IRI), given in the "
                                        "VoID description; none is stated unless set.")
     base_iri: str = Field(BASE, description="The base every IRI of the graph is published under (TKG_BASE_IRI), for "

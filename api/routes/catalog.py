@@ -66,7 +66,9 @@ def list_queries(catalog: CatalogDep, accept: AcceptHeader = None, accept_langua
         for q in sorted(catalog.values(), key=lambda q: q.name)])
 
 
-@router.get("/queries/{name}.rq", operation_id="query_text", response_class=PlainTextResponse)
+@router.get("/queries/{name}.rq", operation_id="query_text", response_class=PlainTextResponse,
+            responses={200: {"content": {"application/sparql-query": {}}, "description": "The query's text"},
+                       404: {"description": "No named query of that name", "content": {"text/plain": {}}}})
 def query_text(name: str, catalog: CatalogDep) -> PlainTextResponse:
     """The SPARQL text of a named query (for the editor)."""
     return PlainTextResponse(get_query(catalog, name).sparql, media_type="application/sparql-query; charset=utf-8")
@@ -80,8 +82,10 @@ def named_query_routes(catalog: dict[str, NamedQuery]) -> APIRouter:
     for query in sorted(catalog.values(), key=lambda q: q.name):
         routes.add_api_route(f"/queries/{query.name}", _operation(query), methods=["GET"], summary=query.title,
                              description=query.description, operation_id=f"query_{query.name}",
-                             responses={200: {"content": {media: {} for media in TABULAR.values()},
-                                              "description": "SPARQL JSON results, or CSV/TSV"}})
+                             responses={200: {"content": {**{media: {} for media in TABULAR.values()}, "text/html": {}},
+                                              "description": "SPARQL JSON results, or CSV/TSV (format=html: a table)"},
+                                        406: {"description": "No accepted media type (or format) can be produced",
+                                              "content": {"text/plain": {}}}})
     return routes
 
 

@@ -173,15 +173,26 @@ def api_center(max_nodes: NodeCap, store: StoreDep, options: FlagsDep, lang: Lan
     return _json(whole(center_network(store, options), max_nodes=max_nodes), vis, options, lang)
 
 
-@router.get("/api/graph/entity", operation_id="network_entity", response_model=None)
+_NO_ENTITY: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No entity of the network has that id", "content": {"text/plain": {}}}}
+
+
+@router.get("/api/graph/entity", operation_id="network_entity", response_model=None, responses=_NO_ENTITY)
 def api_entity(max_nodes: NodeCap, store: StoreDep, options: FlagsDep, lang: LangDep, id: EntityId, depth: Depth = 1,
                through_center: ThroughCenter = False, vis: bool = False) -> Response:
     """One entity's neighbourhood to depth 1, 2 or 3."""
     return _json(entity_view(store, options, id, depth, max_nodes, through_center), vis, options, lang)
 
 
-@router.get("/api/graph/query", operation_id="network_query", response_model=None)
-@router.post("/api/graph/query", operation_id="network_query_form", response_model=None)
+_QUERY_REFUSED: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Not a CONSTRUCT or DESCRIBE query, or refused by the same guard as /sparql",
+          "content": {"text/plain": {}}},
+    403: {"description": "An update: the service is read-only", "content": {"text/plain": {}}},
+    413: {"description": "The query is longer than this service accepts", "content": {"text/plain": {}}}}
+
+
+@router.get("/api/graph/query", operation_id="network_query", response_model=None, responses=_QUERY_REFUSED)
+@router.post("/api/graph/query", operation_id="network_query_form", response_model=None, responses=_QUERY_REFUSED)
 def api_query(max_nodes: NodeCap, store: StoreDep, settings: SettingsDep, options: FlagsDep, lang: LangDep,
               query: Annotated[str, Query(description="A CONSTRUCT or DESCRIBE query.")] = "",
               form_query: Annotated[str | None, Form(alias="query")] = None, vis: bool = False) -> Response:
@@ -192,7 +203,7 @@ def api_query(max_nodes: NodeCap, store: StoreDep, settings: SettingsDep, option
         return PlainTextResponse(str(exc), status_code=400)
 
 
-@router.get("/api/graph/paths", operation_id="network_paths", response_model=None)
+@router.get("/api/graph/paths", operation_id="network_paths", response_model=None, responses=_NO_ENTITY)
 def api_paths(max_nodes: NodeCap, store: StoreDep, lang: LangDep, source: EntityId, target: EntityId, inferred: bool = False,
               through_center: ThroughCenter = False) -> Response:
     """The shortest explanations between two entities (facts only unless `inferred`), and their network."""
@@ -206,7 +217,8 @@ def api_analytics(store: StoreDep) -> dict[str, Any]:
     return report(center_network(store, ProjectionOptions(inferred=False)))
 
 
-@router.get("/api/graph/export", operation_id="network_export", response_model=None)
+@router.get("/api/graph/export", operation_id="network_export", response_model=None, response_class=Response,
+            responses={200: {"content": {media: {} for media in FORMATS.values()}, "description": "The network"}})
 def api_export(store: StoreDep, options: FlagsDep,
                format: Annotated[ExportFormat, Query(description="graphml, gexf or json.")] = "graphml",
                ) -> Response:

@@ -43,7 +43,8 @@ def download_ontology() -> Response:
                     headers={"Content-Disposition": 'attachment; filename="thoracic.ttl"'})
 
 
-@router.get("/downloads/graph.nt", operation_id="download_graph", tags=["downloads"])
+@router.get("/downloads/graph.nt", operation_id="download_graph", tags=["downloads"], response_class=Response,
+            responses={200: {"content": {"application/n-triples": {}}, "description": "The graph"}})
 def download_graph(request: Request) -> Response:
     """The whole built graph, as canonical N-Triples."""
     return Response(request.app.state.ntriples, media_type="application/n-triples",

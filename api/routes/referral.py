@@ -173,7 +173,9 @@ def center(request: Request, store: StoreDep, include: Include = "", lang: Lang 
                               lang=api_lang(lang, request.headers.get("accept-language")))
 
 
-@router.get("/api/card", operation_id="referral_card", tags=["referral"], summary="The referral card as JSON")
+@router.get("/api/card", operation_id="referral_card", tags=["referral"], summary="The referral card as JSON",
+            responses={404: {"description": "Nothing matches: `card` is null, `candidates` holds close names."},
+                       422: _ERRORS[422]})
 def card_json(request: Request, store: StoreDep, q: Q = "", include: Include = "", lang: Lang = "") -> JSONResponse:
     """The printable card of `/referral` for one condition or procedure, as JSON: the lookup's answer
     (`input`, `matched`, `candidates`, `notes`) and `card` (null unless exactly one entity matched; 404 if none)."""

@@ -24,11 +24,16 @@ router = APIRouter(tags=["sparql"])
 
 #: What /sparql answers, as OpenAPI lists it: every result format, and the plain-text refusals.
 RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"description": "SPARQL results (SELECT, ASK) or an RDF graph (CONSTRUCT, DESCRIBE), as negotiated",
-          "content": {media: {} for media in [*SOLUTION_FORMATS.values(), *GRAPH_FORMATS.values()]}},
+    200: {"description": "SPARQL results (SELECT, ASK) or an RDF graph (CONSTRUCT, DESCRIBE), as negotiated; without "
+                         "a query, the service description (Turtle), or the editor for a browser",
+          "content": {media: {} for media in [*SOLUTION_FORMATS.values(), *GRAPH_FORMATS.values(), "text/html"]}},
     400: {"description": "The query does not parse or cannot be evaluated", "content": {"text/plain": {}}},
     403: {"description": "Updates are refused: the endpoint is read-only", "content": {"text/plain": {}}},
     406: {"description": "No accepted media type can be produced for this query form", "content": {"text/plain": {}}},
+    413: {"description": "The query, or the request body, is longer than this service accepts",
+          "content": {"text/plain": {}}},
+    422: {"description": "The answer passed the row cap or the size cap: stopped, not truncated",
+          "content": {"text/plain": {}}},
 }
 
 SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
@@ -111,7 +116,8 @@ def sparql_get(
 
 
 @router.post("/sparql", operation_id="sparql_post", summary="SPARQL 1.1 query (POST)", response_class=Response,
-             responses=RESPONSES)
+             responses={**RESPONSES, 415: {"description": "A body that is neither application/sparql-query nor a form",
+                                           "content": {"text/plain": {}}}})
 async def sparql_post(
     request: Request, store: StoreDep, settings: SettingsDep,
     format: Format = None,

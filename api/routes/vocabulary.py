@@ -39,6 +39,8 @@ router = APIRouter(tags=["vocabulary"], lifespan=_prepare)
 #: What /ontology and /entity can answer: the page, or RDF.
 FORMATS = {"html": "text/html", **GRAPH_FORMATS}
 VARY = {"Vary": "Accept"}
+#: How /entity says what is wrong (`_problem`): a page for a browser, JSON for a JSON-LD client, text otherwise.
+PROBLEM_MEDIA: dict[str, dict[str, str]] = {"text/html": {}, "application/json": {}, "text/plain": {}}
 
 Format = Annotated[str | None, Query(description="html, turtle (ttl), ntriples (nt), jsonld or rdfxml; "
                                                  "overrides the Accept header.")]
@@ -60,7 +62,8 @@ def _media(fmt: str) -> str:
 @router.get("/ontology", operation_id="ontology", summary="The ontology: documentation page or RDF",
             response_class=Response,
             responses={200: {"content": {media: {} for media in FORMATS.values()}},
-                       406: {"description": "None of the accepted media types can be produced."}})
+                       406: {"description": "None of the accepted media types can be produced.",
+                             "content": {"text/plain": {}}}})
 def ontology(request: Request, format: Format = None, accept: AcceptHeader = None) -> Response:
     """The model documented from `ontology/thoracic.ttl` (classes, hierarchy, properties with domain, range and
     standard term, example queries), or the ontology itself as Turtle, N-Triples, JSON-LD or RDF/XML."""
@@ -78,9 +81,10 @@ def ontology(request: Request, format: Format = None, accept: AcceptHeader = Non
 @router.get("/entity", operation_id="entity", summary="One entity: page or Linked Data",
             response_class=Response,
             responses={200: {"content": {media: {} for media in FORMATS.values()}},
-                       404: {"description": "No triple of the graph mentions the entity."},
-                       406: {"description": "None of the accepted media types can be produced."},
-                       422: {"description": "The id is not an IRI or a known prefixed name."}})
+                       404: {"description": "No triple of the graph mentions the entity.", "content": PROBLEM_MEDIA},
+                       406: {"description": "None of the accepted media types can be produced.",
+                             "content": {"text/plain": {}}},
+                       422: {"description": "The id is not an IRI or a known prefixed name.", "content": PROBLEM_MEDIA}})
 def entity(
     request: Request, store: StoreDep,
     id: Annotated[str | None, Query(description="An IRI or a prefixed name, e.g. ttc:LungCancer.")] = None,
