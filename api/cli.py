@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -54,15 +56,97 @@ def build_command(
 
 
 @app.command()
-def validate(data_dir: DataDir = None, extra: Extra = None) -> None:
-    """Run every check (syntax, evidence, ICD-10, plain relations, SHACL) without building."""
-    _, _, problems = check(_inputs(data_dir, extra))
+def validate(
+    data_dir: DataDir = None,
+    extra: Extra = None,
+    with_dir: Annotated[Path | None, typer.Option("--with", help="A folder of synthetic departments (thoracic-kg synth "
+                                                                 "-o DIR): check each too, against the ontology, the "
+                                                                 "shared vocabulary and its own source.")] = None,
+    together: Annotated[bool, typer.Option("--together/--one-at-a-time", help="With --with: check all departments "
+                                                                              "in one run (faster) instead of one at a "
+                                                                              "time.")] = False,
+) -> None:
+    """Run every check (syntax, evidence, ICD-10, plain relations, SHACL) without building; with --with DIR, on every
+    synthetic department of DIR as well (nothing of DIR is built or served)."""
+    inputs = _inputs(data_dir, extra)
+    _, _, problems = check(inputs)
+    checked = ""
+    if with_dir is not None:
+        from graph.synth import check_departments, department_folders
+
+        count = len(department_folders(with_dir))
+        with _progress("validating", "departments") as advance:
+            problems += check_departments(with_dir, together=together, shipped=inputs, progress=advance)
+        checked = f" (the shipped data and {count} synthetic department(s) of {with_dir})"
     for problem in problems:
         typer.echo(str(problem), err=True)
     if problems:
         typer.echo(f"invalid: {len(problems)} problem(s)", err=True)
         raise typer.Exit(1)
-    typer.echo("valid")
+    typer.echo("valid" + checked)
+
+
+@contextmanager
+def _progress(verb: str, unit: str, every: float = 5.0) -> Iterator[Callable[[int, int], None]]:
+    """A `(done, total)` callback: a rich progress bar with counts and rate on a terminal, otherwise a plain line
+    every `every` seconds and the last one."""
+    import time
+
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        columns = (TextColumn(f"{verb} {unit}"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("[progress.data.speed]{task.fields[rate]}"), TimeElapsedColumn())
+        with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+            task = bar.add_task(verb, total=None, rate="")
+            started = time.monotonic()
+
+            def advance(done: int, total: int) -> None:
+                rate = done / max(time.monotonic() - started, 1e-9)
+                bar.update(task, completed=done, total=total, rate=f"{rate:,.1f} {unit}/s")
+
+            yield advance
+        return
+    started = last = time.monotonic()
+
+    def report(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if done < total and now - last < every:
+            return
+        last = now
+        typer.echo(f"{verb}: {done:,} / {total:,} {unit} ({100 * done // max(total, 1)}%), "
+                   f"{done / max(now - started, 1e-9):,.1f} {unit}/s", err=True)
+
+    yield report
+
+
+@app.command()
+def synth(
+    departments: Annotated[int, typer.Option("--departments", "-n", min=1, help="How many departments.")] = 20,
+    seed: Annotated[int, typer.Option(help="The seed: the same seed writes byte-identical files.")] = 1,
+    out: Annotated[Path, typer.Option("-o", "--out", help="The folder to write the department folders into.")]
+    = Path("build/synthetic"),
+    overwrite: Annotated[bool, typer.Option(help="Replace the synthetic departments already in the folder.")] = False,
+) -> None:
+    """Write synthetic departments (about one hospital per three), each marked kg:synthetic true, with its own source
+    text and evidence spans, for scale tests; check them with `validate --with DIR`. Never served."""
+    import shutil
+    import time
+
+    from graph.synth import department_folders, generate
+
+    existing = department_folders(out) if out.exists() else []
+    if existing and not overwrite:
+        typer.echo(f"{out} already holds {len(existing)} department(s): pass --overwrite to replace them", err=True)
+        raise typer.Exit(2)
+    for folder in existing:
+        shutil.rmtree(folder)
+    started = time.monotonic()
+    with _progress("writing", "departments") as advance:
+        folders = generate(departments, seed, out, progress=advance)
+    typer.echo(f"wrote {len(folders)} synthetic departments (seed {seed}) in {time.monotonic() - started:.1f} s → {out}/")
 
 
 @app.command()
