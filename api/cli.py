@@ -1,4 +1,4 @@
-"""`thoracic-kg`: build, validate, stats, query, locate, serve, render and export, from the command line.
+"""`thoracic-kg`: build, load, validate, stats, query, locate, serve, render and export, from the command line.
 
 Calls `graph` for the work; never imports rdflib and never writes SPARQL of its own.
 """
@@ -53,6 +53,97 @@ def build_command(
     if store_path is not None:
         load_disk_store(store_path, built.ntriples, content_sha256=built.manifest["content_sha256"])
     typer.echo(f"built {built.manifest['triples']} triples, sha256 {built.manifest['content_sha256']} → {out}/")
+
+
+class _LoadProgress:
+    """`done / total` triples of a load: one line rewritten in place on a terminal, plain lines every few seconds
+    (and the last one) otherwise."""
+
+    def __init__(self, every: float = 5.0) -> None:
+        import time
+
+        self._clock, self.every = time.monotonic, every
+        self.started = self._last = self._clock()
+        self.terminal = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self._clock()
+        if not self.terminal and done < total and now - self._last < self.every:
+            return
+        self._last = now
+        rate = done / max(now - self.started, 1e-9)
+        line = f"loading: {done:,} / {total:,} triples ({100 * done // max(total, 1)}%), {rate:,.0f} triples/s"
+        if self.terminal:
+            sys.stderr.write("\r" + line + ("\n" if done >= total else ""))
+            sys.stderr.flush()
+        else:
+            typer.echo(line, err=True)
+
+
+@app.command("load")
+def load_command(
+    to: Annotated[str | None, typer.Option("--to", help="The server's SPARQL query URL (default TKG_SPARQL_QUERY_URL), "
+                                                        "e.g. http://127.0.0.1:7878/query or http://host:8890/sparql.")]
+    = None,
+    update: Annotated[str | None, typer.Option(help="Its SPARQL Update URL (default TKG_SPARQL_UPDATE_URL; without "
+                                                    "it or --graph-store, the query URL itself).")] = None,
+    graph_store: Annotated[str | None, typer.Option(help="Its Graph Store Protocol URL (default "
+                                                         "TKG_SPARQL_GRAPH_STORE_URL): one PUT instead of updates, "
+                                                         "e.g. http://127.0.0.1:7878/store.")] = None,
+    graph: Annotated[str | None, typer.Option(help="The named graph to hold the build (default TKG_SPARQL_GRAPH; "
+                                                   "otherwise the server's default graph, on Virtuoso "
+                                                   "urn:ttc-kg:graph).")] = None,
+    user: Annotated[str | None, typer.Option(help="User name (default TKG_SPARQL_USER); the password is read from the "
+                                                  "environment variable named by --password-env, never from the "
+                                                  "command line.")] = None,
+    secret_env: Annotated[str | None, typer.Option("--password-env", help="The environment variable holding the "
+                                                   "password (default: TKG_SPARQL_PASSWORD, read as a setting).")]
+    = None,
+    graph_file: Annotated[Path | None, typer.Option(help="Load this N-Triples file as it is (default TKG_GRAPH_FILE, "
+                                                         "otherwise the build of graph/data in TKG_BUILD_DIR).")]
+    = None,
+) -> None:
+    """Push the build to a remote SPARQL 1.1 server, which a product started with TKG_STORE=remote then serves."""
+    import os
+    import time
+
+    from graph.build import prebuilt
+    from graph.store import StoreUnavailable, remote_store
+
+    settings = Settings()
+    source = graph_file or settings.graph_file
+    ntriples, manifest = prebuilt(source) if source else cached_build(settings.build_dir)
+    sha = manifest["content_sha256"]
+    query_url = to or (str(settings.sparql_query_url) if settings.sparql_query_url else None)
+    if query_url is None:
+        typer.echo("load needs the server's SPARQL query URL: --to URL (or TKG_SPARQL_QUERY_URL)", err=True)
+        raise typer.Exit(2)
+    update_url = update or (str(settings.sparql_update_url) if settings.sparql_update_url else None)
+    gsp_url = graph_store or (str(settings.sparql_graph_store_url) if settings.sparql_graph_store_url else None)
+    guessed = update_url is None and gsp_url is None
+    if guessed:
+        update_url = query_url  # the SPARQL 1.1 Protocol lets one URL take both (Virtuoso's /sparql, Fuseki's dataset)
+    secret = os.environ.get(secret_env) if secret_env else None
+    if secret_env and secret is None:
+        typer.echo(f"--password-env {secret_env}: that environment variable is not set", err=True)
+        raise typer.Exit(2)
+    started = time.monotonic()
+    try:
+        store = remote_store(settings, query_url=query_url, update_url=update_url, graph_store_url=gsp_url,
+                             graph=graph, user=user, password=secret)
+        where = f"{query_url} (graph {store.graph or 'default'})"
+        typer.echo(f"loading {manifest['triples']:,} triples, sha256 {sha[:12]}… into {where}", err=True)
+        store.replace(ntriples, content_sha256=sha, progress=_LoadProgress())
+        held = store.content_sha256()
+        store.close()
+    except StoreUnavailable as exc:
+        hint = " (updates went to the query URL: give the update URL with --update, or --graph-store)" if guessed else ""
+        typer.echo(f"load failed: {exc}{hint}", err=True)
+        raise typer.Exit(1) from None
+    if held != sha:
+        typer.echo(f"load failed: the server holds build {held} after the load, not {sha}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"loaded {manifest['triples']:,} triples, sha256 {sha} into {where} in {time.monotonic() - started:.1f} s")
 
 
 @app.command()

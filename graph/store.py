@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -313,8 +314,10 @@ _BNODE_LINE = re.compile(rb'^_:|\s_:[^\s"<>]*\s*\.\s*$')
 #: Answers of failure (5xx) that are the query's fault, not the server's: they become a 400 like the embedded
 #: engine's. Virtuoso reports an undefined function or a bad cast as a 500 with an SQL state; so does Oxigraph
 #: server an unknown custom function.
-_QUERY_FAULTS = (re.compile(r"^Virtuoso (?:22\w{3}|42001|37000) Error"), re.compile(r"custom function .* not supported"))
+_QUERY_FAULTS = (re.compile(r"^Virtuoso (?:22\w{3}|42001|37000) Error|^Virtuoso 42000 Error SQ200"),
+                 re.compile(r"custom function .* not supported"))
 _WRITE_SECONDS = 600.0
+_GRACE_SECONDS = 5.0  # past the deadline, for a server that stops the query itself
 
 
 class _ServerAuth(httpx.Auth):
@@ -353,10 +356,20 @@ class RemoteStore(Store):
     - Virtuoso writes blank nodes in results as `nodeID://b1`, which is no blank node label: read as `b1`.
     - Virtuoso never answers a POST of `application/sparql-query`: queries go as a form (`query=`), which every
       server takes.
-    - Virtuoso cuts an answer at its ResultSetMaxRows with a 200 (header X-SPARQL-MaxRows), and returns
-      partial results with a 200 (or 206) when its own time limit strikes (X-SQL-State: S1TAT): both are
-      refused, never passed on as if complete. Its per-request `timeout` is never sent (past it, Virtuoso
-      returned partial rows without any mark); giving up the connection at the deadline stops its work.
+    - Virtuoso cuts an answer at its ResultSetMaxRows with a 200 (header X-SPARQL-MaxRows): refused, never passed
+      on as if complete. A client that gives up does not always stop it at once (it went on for up to 18 s), so it is
+      given the deadline as its own `timeout`: it then stops at the deadline and answers a 200 with partial
+      results (X-SQL-State: S1TAT, or a 206) or a 500 ("Misc Transaction Error"), which become a QueryTimeout;
+      the HTTP timeout is the deadline and a few seconds more.
+    - Virtuoso answers booleans as the integers 1 and 0, and a GROUP_CONCAT of errors as "" (unbound in the
+      standard): read back as the query says they are (`result_columns`).
+    - Virtuoso 7.2 evaluates EXISTS inside BIND wrongly or cannot compile it: written as an OPTIONAL subquery
+      and BOUND (`_virtuoso_exists_in_bind`).
+    - Virtuoso's cost model overflows its stack on a FILTER NOT EXISTS beside a UNION of OPTIONALs ("SQ200"): the
+      query is sent again with its FILTER EXISTS written as OPTIONAL subqueries (`_virtuoso_filter_exists`).
+    - Virtuoso orders long literals by a prefix of their text: ORDER BY ?v is preceded by their STR().
+    - Virtuoso's STR() of a bound non-ASCII string gives question marks: STR(?v) of a bound simple literal is ?v.
+    - Virtuoso refuses GROUP_CONCAT without a separator: given the standard's default, a space.
     - Virtuoso's DESCRIBE adds the triples pointing at the resource: asked for the concise bounded description
       (`define sql:describe-mode "CBD"`), which is what Oxigraph gives.
     - Virtuoso's SPARQL compiler runs out of memory on a large INSERT DATA, and refuses blank nodes in one:
@@ -385,6 +398,11 @@ class RemoteStore(Store):
     def graph(self) -> str | None:
         """The named graph that holds the build, or None for the server's default graph."""
         return self._graph or (VIRTUOSO_GRAPH if self.virtuoso else None)
+
+    @property
+    def marker(self) -> str:
+        """The graph that records the hash of the build this store's graph holds (one per graph of the server)."""
+        return BUILD_GRAPH if self.graph is None else f"{BUILD_GRAPH}/{self.graph}"
 
     # -- HTTP ---------------------------------------------------------------------------------------------------
 
@@ -420,7 +438,7 @@ class RemoteStore(Store):
         text = _virtuoso_str_of_bound(sparql, bindings) if virtuoso and bindings else sparql
         text = _with_values(text, bindings) if bindings else text
         if virtuoso:
-            text = _virtuoso_order_by(_virtuoso_exists_in_bind(text))
+            text = _virtuoso_group_concat(_virtuoso_order_by(_virtuoso_exists_in_bind(text)))
         words = keywords(text)
         graph_form = bool(words & {"CONSTRUCT", "DESCRIBE"})
         if graph_form and "DESCRIBE" in words and virtuoso:
@@ -430,8 +448,18 @@ class RemoteStore(Store):
             form["default-graph-uri"], form["named-graph-uri"] = list(dataset.default), list(dataset.named)
         elif self.graph is not None:
             form["default-graph-uri"] = self.graph
+        if virtuoso:  # its own time limit stops the work at once, where a closed connection does not
+            form["timeout"] = str(max(1, int(self.deadline * 1000)))
         accept = _NTRIPLES if graph_form else _RESULTS_XML
-        media_type, body = self._fetch(form, accept, marker=b"\n" if graph_form else b"<result>")
+        try:
+            media_type, body = self._fetch(form, accept, marker=b"\n" if graph_form else b"<result>")
+        except (QueryRejected, StoreUnavailable) as exc:  # Virtuoso's compiler gives up on some FILTER EXISTS
+            if not virtuoso or not re.search(r"SQ200|SQ156", str(exc)[:200]):
+                raise
+            form["query"] = _virtuoso_filter_exists(text)
+            if form["query"] == text:
+                raise
+            media_type, body = self._fetch(form, accept, marker=b"\n" if graph_form else b"<result>")
         if graph_form:
             if media_type not in _PARSED_GRAPH:
                 raise StoreUnavailable(f"the SPARQL server answered a graph as {media_type!r}, not N-Triples")
@@ -443,7 +471,7 @@ class RemoteStore(Store):
             raise StoreUnavailable(f"the SPARQL server answered a query as {media_type!r}, not SPARQL XML results")
         if virtuoso:  # its blank nodes read `nodeID://b10000`, which no blank node label may be; its booleans 1 and 0
             body = body.replace(b"<bnode>nodeID://", b"<bnode>")
-            if _EXISTS_FLAG.encode() in body:  # the flags of `_virtuoso_exists_in_bind`, should SELECT * show them
+            if b"__tkg_" in body:  # the flags of the EXISTS rewrites, should SELECT * show them
                 body = _FLAG_OUTPUT.sub(b"", body)
             bound = frozenset(name for name, term in (bindings or {}).items()
                               if isinstance(term, Literal) and str(term.datatype) == _XSD_BOOLEAN)
@@ -456,13 +484,18 @@ class RemoteStore(Store):
     def _fetch(self, form: Mapping[str, str | list[str]], accept: str, *, marker: bytes) -> tuple[str, bytes]:
         """POST the query as a form; read the answer while counting its rows (`marker` per row), so that an
         answer past the row cap is given up at once instead of downloaded whole."""
+        started, server_limit = time.monotonic(), "timeout" in form
         try:
             with self._client.stream("POST", self.query_url, data=form, headers={"Accept": accept},
-                                     timeout=self.deadline) as response:
+                                     timeout=self.deadline + (_GRACE_SECONDS if server_limit else 0)) as response:
                 self._server = response.headers.get("server", "")
                 if response.status_code >= 300:
                     response.read()
-                    raise self._failure(response, self.query_url)
+                    failure = self._failure(response, self.query_url)
+                    if server_limit and response.status_code >= 500 and time.monotonic() - started >= self.deadline:
+                        failure = QueryTimeout(f"the query ran past the {self.deadline:g} s deadline and the SPARQL "
+                                               f"server stopped it ({response.text.strip()[:120]})")
+                    raise failure
                 self._refuse_incomplete(response)
                 body = self._read_capped(response, marker)
         except httpx.TimeoutException:
@@ -510,8 +543,9 @@ class RemoteStore(Store):
         return _rows(self._query(sparql, bindings, None), self.limits)
 
     def content_sha256(self) -> str | None:
-        result = self._query(f"SELECT ?h WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <{_IDENTIFIER}> ?h }} }}",
-                             None, Dataset(named=(BUILD_GRAPH,)))
+        marker = self.marker
+        result = self._query(f"SELECT ?h WHERE {{ GRAPH <{marker}> {{ <{marker}> <{_IDENTIFIER}> ?h }} }}",
+                             None, Dataset(named=(marker,)))
         rows = _rows(result, Limits())
         return str(rows[0]["h"]) if rows else None
 
@@ -544,25 +578,26 @@ class RemoteStore(Store):
             raise StoreUnavailable(f"the graph has blank nodes and {len(lines)} triples: loaded in several updates "
                                    "they would split into different nodes; load it through the Graph Store Protocol "
                                    "(TKG_SPARQL_GRAPH_STORE_URL, or --graph-store)")
-        self._update(f"DROP SILENT GRAPH <{STAGING_GRAPH}>")
+        staging = STAGING_GRAPH if self.graph is None else f"{STAGING_GRAPH}/{self.graph}"
+        self._update(f"DROP SILENT GRAPH <{staging}>")
         for start in range(0, len(lines), UPDATE_CHUNK):
             chunk = b"\n".join(lines[start:start + UPDATE_CHUNK]).decode()
-            self._update(f"INSERT {{ GRAPH <{STAGING_GRAPH}> {{\n{chunk}\n}} }} WHERE {{}}" if with_bnodes
-                         else f"INSERT DATA {{ GRAPH <{STAGING_GRAPH}> {{\n{chunk}\n}} }}")
+            self._update(f"INSERT {{ GRAPH <{staging}> {{\n{chunk}\n}} }} WHERE {{}}" if with_bnodes
+                         else f"INSERT DATA {{ GRAPH <{staging}> {{\n{chunk}\n}} }}")
             if progress is not None:
                 progress(min(start + UPDATE_CHUNK, len(lines)), len(lines))
         target = f"GRAPH <{self.graph}>" if self.graph else "DEFAULT"
-        self._update(f"DROP SILENT GRAPH <{BUILD_GRAPH}> ;\n"
+        self._update(f"DROP SILENT GRAPH <{self.marker}> ;\n"
                      f"{'CLEAR SILENT ' + target + ' ;' if not lines else ''}\n"
-                     f"MOVE SILENT GRAPH <{STAGING_GRAPH}> TO {target} ;\n"
-                     f'INSERT DATA {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <{_IDENTIFIER}> "{content_sha256}" }} }}')
+                     f"MOVE SILENT GRAPH <{staging}> TO {target} ;\n"
+                     f'INSERT DATA {{ GRAPH <{self.marker}> {{ <{self.marker}> <{_IDENTIFIER}> "{content_sha256}" }} }}')
 
     def _put_graph(self, lines: list[bytes], content_sha256: str, progress: Callable[[int, int], None] | None) -> None:
         assert self.graph_store_url is not None
         url, timeout = self.graph_store_url, httpx.Timeout(self.timeout, read=max(self.timeout, _WRITE_SECONDS))
         headers = {"Content-Type": _NTRIPLES}
         try:  # first the hash goes: a crash before the new hash lands leaves no hash, so the next start reloads
-            self._request("DELETE", url, params={"graph": BUILD_GRAPH})
+            self._request("DELETE", url, params={"graph": self.marker})
         except StoreUnavailable as exc:
             if "answered 404" not in str(exc):
                 raise
@@ -570,8 +605,8 @@ class RemoteStore(Store):
         self._request("PUT", url, params=target, content=b"\n".join(lines) + b"\n", headers=headers, timeout=timeout)
         if progress is not None:
             progress(len(lines), len(lines))
-        marker = f'<{BUILD_GRAPH}> <{_IDENTIFIER}> "{content_sha256}" .\n'.encode()
-        self._request("PUT", url, params={"graph": BUILD_GRAPH}, content=marker, headers=headers)
+        marker = f'<{self.marker}> <{_IDENTIFIER}> "{content_sha256}" .\n'.encode()
+        self._request("PUT", url, params={"graph": self.marker}, content=marker, headers=headers)
 
     def close(self) -> None:
         self._client.close()
@@ -731,7 +766,7 @@ def _virtuoso_str_of_bound(sparql: str, bindings: Bindings) -> str:
 
 
 _EXISTS_FLAG = "__tkg_e"
-_FLAG_OUTPUT = re.compile(rb'\s*<variable name="__tkg_e\d+"/>|\s*<binding name="__tkg_e\d+">.*?</binding>',
+_FLAG_OUTPUT = re.compile(rb'\s*<variable name="__tkg_[ef]\d+"/>|\s*<binding name="__tkg_[ef]\d+">.*?</binding>',
                           re.DOTALL)
 
 
@@ -793,6 +828,72 @@ def _virtuoso_exists_in_bind(sparql: str) -> str:
             continue
         out += [sparql[last:bind.start()], *prefix, *pieces, sparql[cursor:close + 1]]
         last = close + 1
+    return "".join([*out, sparql[last:]]) if out else sparql
+
+
+def _enclosing_group(masked: str, position: int) -> tuple[int, int]:
+    """The offsets of the `{` and `}` of the innermost group holding `position`."""
+    depth = 0
+    for start in range(position - 1, -1, -1):
+        if masked[start] == "}":
+            depth += 1
+        elif masked[start] == "{":
+            if depth == 0:
+                return start, _closing(masked, start)
+            depth -= 1
+    raise QuerySyntaxError("a FILTER outside any group")
+
+
+def _virtuoso_filter_exists(sparql: str) -> str:
+    """Each `FILTER [NOT] EXISTS { P }` written as a flag set by an OPTIONAL subquery at the end of its group,
+    `OPTIONAL { SELECT DISTINCT ?shared (1 AS ?flag) WHERE { P } } FILTER([!]BOUND(?flag))`: a FILTER applies to
+    its whole group wherever it stands, and the subquery joins on the variables P shares with the group.
+
+    Used only when Virtuoso cannot compile a query ("SQ200: Stack Overflow in cost model" for a FILTER NOT EXISTS
+    beside a UNION of OPTIONALs); exact when the shared variables are bound, as in the catalog's queries.
+
+    Example:
+        >>> print(_virtuoso_filter_exists('SELECT * { FILTER NOT EXISTS { ?s a ?c } ?s ?p ?o }'))
+        SELECT * {  ?s ?p ?o OPTIONAL { SELECT DISTINCT ?s (1 AS ?__tkg_f1) WHERE { ?s a ?c } } FILTER(!BOUND(?__tkg_f1)) }
+    """
+    count = 0
+    keyword = re.compile(r"(?<![\w:?$])FILTER\s+(NOT\s+)?EXISTS\s*(?=\{)", re.IGNORECASE)
+    while True:
+        masked = _QUOTED.sub(lambda m: " " * len(m.group()), sparql)
+        found = keyword.search(masked)
+        if found is None:
+            return sparql
+        brace = found.end()
+        end = _closing(masked, brace)
+        group_start, group_end = _enclosing_group(masked, found.start())
+        outside = masked[group_start:found.start()] + masked[end + 1:group_end]
+        shared = sorted({v for v in re.findall(r"[?$](\w+)", masked[brace:end])
+                         if re.search(rf"[?$]{re.escape(v)}(?!\w)", outside)})
+        count += 1
+        flag = f"?__tkg_f{count}"
+        pattern = sparql[brace + 1:end]
+        select = (f"SELECT DISTINCT {' '.join('?' + v for v in shared)} (1 AS {flag}) WHERE {{{pattern}}}" if shared
+                  else f"SELECT (1 AS {flag}) WHERE {{{pattern}}} LIMIT 1")
+        test = f"!BOUND({flag})" if found.group(1) else f"BOUND({flag})"
+        sparql = (sparql[:found.start()] + sparql[end + 1:group_end].rstrip()
+                  + f" OPTIONAL {{ {select} }} FILTER({test}) " + sparql[group_end:])
+
+
+def _virtuoso_group_concat(sparql: str) -> str:
+    """GROUP_CONCAT given its default separator (a space) where the query leaves it out: Virtuoso refuses it
+    without one ("SR183: Required argument delim (no 3) not supplied to DB.DBA.GROUP_CONCAT_ACC").
+
+    Example:
+        >>> _virtuoso_group_concat('SELECT (GROUP_CONCAT(DISTINCT ?o) AS ?all) (GROUP_CONCAT(?o; separator=",") AS ?c) {}')
+        'SELECT (GROUP_CONCAT(DISTINCT ?o; separator=" ") AS ?all) (GROUP_CONCAT(?o; separator=",") AS ?c) {}'
+    """
+    masked = _QUOTED.sub(lambda m: " " * len(m.group()), sparql)
+    out, last = [], 0
+    for call in re.finditer(r"(?<![\w:?$])GROUP_CONCAT\s*\(", masked, re.IGNORECASE):
+        close = _closing(masked, call.end() - 1)
+        if not re.search(r"\bSEPARATOR\b", masked[call.end():close], re.IGNORECASE):
+            out += [sparql[last:close], '; separator=" "']
+            last = close
     return "".join([*out, sparql[last:]]) if out else sparql
 
 
@@ -875,19 +976,22 @@ def open_store(settings: Settings, *, read_only: bool = False) -> Store:
 
 
 def remote_store(settings: Settings, *, query_url: str | None = None, update_url: str | None = None,
-                 graph_store_url: str | None = None, user: str | None = None) -> RemoteStore:
-    """The remote server the settings name (any of its URLs or its user overridden), with the settings' deadline
-    and caps: the remote server runs the queries, the product still refuses answers past TKG_MAX_ROWS."""
+                 graph_store_url: str | None = None, graph: str | None = None, user: str | None = None,
+                 password: str | None = None) -> RemoteStore:
+    """The remote server the settings name (any of its URLs, its graph or its credentials overridden), with the
+    settings' deadline and caps: the remote server runs the queries, the product still refuses answers past
+    TKG_MAX_ROWS."""
     query = query_url or (str(settings.sparql_query_url) if settings.sparql_query_url else None)
     if query is None:
         raise StoreUnavailable("store=remote needs the SPARQL query URL (TKG_SPARQL_QUERY_URL)")
     update = update_url or (str(settings.sparql_update_url) if settings.sparql_update_url else None)
     graph_store = graph_store_url or (str(settings.sparql_graph_store_url) if settings.sparql_graph_store_url else None)
     user = user or settings.sparql_user
-    password = settings.sparql_password.get_secret_value() if settings.sparql_password else None
+    if password is None and settings.sparql_password is not None:
+        password = settings.sparql_password.get_secret_value()
     if user is not None and password is None:
         raise StoreUnavailable(f"a user ({user}) but no password: set TKG_SPARQL_PASSWORD")
-    return RemoteStore(query, update, graph_store_url=graph_store, graph=settings.sparql_graph,
+    return RemoteStore(query, update, graph_store_url=graph_store, graph=graph or settings.sparql_graph,
                        credentials=(user, password) if user is not None and password is not None else None,
                        timeout=settings.remote_timeout, deadline=settings.query_timeout,
                        limits=Limits(max_rows=settings.max_rows, max_bytes=settings.max_response_bytes))
