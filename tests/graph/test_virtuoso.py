@@ -294,3 +294,13 @@ def test_virtuoso_loads_through_the_graph_store_protocol(virtuoso: Virtuoso, bui
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert gsp.select(count) == store.select(count)
     gsp.close()
+
+
+def test_a_machine_without_virtuoso_fails_the_tests_with_how_to_install_it(monkeypatch: pytest.MonkeyPatch,
+                                                                           tmp_path: Path) -> None:
+    import tests.servers
+
+    monkeypatch.setattr(tests.servers.shutil, "which", lambda name: None)
+    with pytest.raises(pytest.fail.Exception, match="apt-get install -y --no-install-recommends virtuoso-opensource"):
+        with tests.servers.virtuoso_server(tmp_path):
+            pass  # never skipped: CI must run the suite on Virtuoso
