@@ -53,19 +53,21 @@ Progress = Callable[[int, int], None]
 
 # ---------------------------------------------------------------- what departments draw from
 
-#: Department kinds: English and Chinese names, and how much more (or less) often each group of capabilities
-#: appears. Never "Thoracic Tumor Center": that is the real center's name.
-_KINDS: tuple[tuple[str, str, dict[str, float]], ...] = (
-    ("Department of Thoracic Surgery", "胸外科", {}),
-    ("Department of General Thoracic Surgery", "普通胸外科", {"complex": 0.8}),
-    ("Department of Cardiothoracic Surgery", "心胸外科", {"esophagus": 0.8, "therapy": 0.6}),
-    ("Lung Cancer Center", "肺癌诊疗中心", {"lung": 1.3, "esophagus": 0.2, "therapy": 1.3}),
-    ("Department of Esophageal Surgery", "食管外科", {"esophagus": 1.6, "lung": 0.35, "mediastinum": 0.5}),
-    ("Department of Thoracic Oncology", "胸部肿瘤科", {"therapy": 1.7, "complex": 0.6}),
-    ("Minimally Invasive Thoracic Surgery Unit", "微创胸外科", {"mis": 1.3, "complex": 0.5}),
-    ("Department of Chest Surgery", "胸部外科", {}),
-    ("Thoracic and Mediastinal Surgery Ward", "胸部纵隔外科病区", {"mediastinum": 1.6, "esophagus": 0.7}),
-    ("Department of Pulmonary Surgery", "肺外科", {"lung": 1.3, "esophagus": 0.15}),
+#: Department kinds: English and Chinese names, how much more (or less) often each group of capabilities appears,
+#: and the operation its name promises. Never "Thoracic Tumor Center": that is the real center's name.
+_KINDS: tuple[tuple[str, str, dict[str, float], str], ...] = (
+    ("Department of Thoracic Surgery", "胸外科", {}, "RadicalLungCancerSurgery"),
+    ("Department of General Thoracic Surgery", "普通胸外科", {"complex": 0.8}, "RadicalLungCancerSurgery"),
+    ("Department of Cardiothoracic Surgery", "心胸外科", {"esophagus": 0.8, "therapy": 0.6}, "RadicalLungCancerSurgery"),
+    ("Lung Cancer Center", "肺癌诊疗中心", {"lung": 1.3, "esophagus": 0.2, "therapy": 1.3}, "RadicalLungCancerSurgery"),
+    ("Department of Esophageal Surgery", "食管外科", {"esophagus": 1.6, "lung": 0.35, "mediastinum": 0.5},
+     "MinimallyInvasiveRadicalEsophagectomy"),
+    ("Department of Thoracic Oncology", "胸部肿瘤科", {"therapy": 1.7, "complex": 0.6}, "RadicalLungCancerSurgery"),
+    ("Minimally Invasive Thoracic Surgery Unit", "微创胸外科", {"mis": 1.3, "complex": 0.5}, "ThoracoscopicSurgery"),
+    ("Department of Chest Surgery", "胸部外科", {}, "RadicalLungCancerSurgery"),
+    ("Thoracic and Mediastinal Surgery Ward", "胸部纵隔外科病区", {"mediastinum": 1.6, "esophagus": 0.7},
+     "EndoscopicMediastinalTumourResection"),
+    ("Department of Pulmonary Surgery", "肺外科", {"lung": 1.3, "esophagus": 0.15}, "RadicalLungCancerSurgery"),
 )
 
 #: Hospital kinds: English, Chinese, tier (1 county or district, 2 city, 3 regional referral).
@@ -247,7 +249,9 @@ class _Text:
         return found
 
     def end_paragraph(self) -> None:
-        if self.parts and self.parts[-1] == ". ":
+        if not self.parts or self.parts[-1] == "\n\n":  # nothing written since the last paragraph
+            return
+        if self.parts[-1] == ". ":
             self.parts[-1] = "."
             self.length -= 1
         self.add("\n\n")
@@ -377,17 +381,16 @@ def _weight(capability: _Capability, boosts: dict[str, float], tier: int) -> flo
     return min(weight, 0.97)
 
 
-def _describe(identifier: str, hospital: Hospital, kind: tuple[str, str, dict[str, float]],
+def _describe(identifier: str, hospital: Hospital, kind: tuple[str, str, dict[str, float], str],
               rng: random.Random) -> _Department:
     """Draw one department's capabilities and write its text, figures and claims together."""
-    name, name_zh, boosts = kind
+    name, name_zh, boosts, core = kind
     label = f"{name}, {hospital.name}"
     department = _Department(identifier, hospital, name, f"{hospital.name_zh}{name_zh}")
     text, me = department.text, "d:department"
-    procedures = [c for c in _PROCEDURES if rng.random() < _weight(c, boosts, hospital.tier)]
+    procedures = [c for c in _PROCEDURES if rng.random() < _weight(c, boosts, hospital.tier) or c.local == core]
     if not any(c.treats for c in procedures):  # every department treats something
-        procedures.append(_PROCEDURES[1])
-        procedures.sort(key=_PROCEDURES.index)
+        procedures = sorted({*procedures, _PROCEDURES[1]}, key=_PROCEDURES.index)
     therapies = [c for c in _THERAPIES if rng.random() < _weight(c, boosts, hospital.tier)]
     examinations = [c for c in _EXAMINATIONS if rng.random() < c.weight * (1.2 if hospital.tier == 3 else 1.0)]
 
@@ -408,7 +411,7 @@ def _describe(identifier: str, hospital: Hospital, kind: tuple[str, str, dict[st
     department.spans["location"] = span
     department.claim(me, "kg:locatedIn", f"scity:{hospital.city[0]}", span)
     _history(department, rng)
-    conditions = [c.treats for c in procedures if c.treats]
+    conditions = [c.treats for c in sorted(procedures, key=lambda c: c.local != core) if c.treats]
     headline = list(dict.fromkeys(conditions))[: rng.randint(1, 3)]
     words = [_CONDITIONS[c][0] for c in headline]
     span = text.sentence("known-for", rng.choice((
