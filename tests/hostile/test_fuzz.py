@@ -51,6 +51,11 @@ schema = schemathesis.openapi.from_dict(DOCUMENT, config=schemathesis.Config.fro
 
 def test_the_served_document_is_the_one_fuzzed(client: httpx.Client) -> None:
     assert client.get("/openapi.json").json() == json.loads(json.dumps(DOCUMENT))
+    paths = DOCUMENT["paths"]
+    for path in ("/sparql", "/api/lookup/procedures-for-condition", "/queries/label_search", "/api/graph/entity"):
+        assert paths[path]["get"]["responses"]["503"]["headers"]["Retry-After"]["required"]  # they query the store
+    assert "503" not in paths["/api/prefixes"]["get"]["responses"]
+    assert "429" in paths["/api/graph"]["get"]["responses"] and "429" not in paths["/api/search"]["get"]["responses"]
 
 
 @schema.parametrize()
