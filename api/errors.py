@@ -9,7 +9,6 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.dependencies.models import Dependant
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import PlainTextResponse, Response
 from fastapi.routing import APIRoute
@@ -111,10 +110,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        """Starlette's 405 names the methods of the first route on the path only (GET, for /sparql's GET and POST):
-        the Allow header RFC 9110 asks for lists every route's."""
+        """Plain text like every other error of ours (Starlette's own are JSON). A path nothing serves says where
+        to go; Starlette's 405 names the methods of the first route on the path only (GET, for /sparql's GET and
+        POST): the Allow header RFC 9110 asks for lists every route's."""
+        if exc.status_code == 404 and exc.detail == "Not Found":
+            return PlainTextResponse(f"nothing is served at {request.url.path}: the pages start at /, the API is "
+                                     "described at /docs", status_code=404)
         if exc.status_code != 405:
-            return await http_exception_handler(request, exc)
+            return PlainTextResponse(str(exc.detail), status_code=exc.status_code, headers=exc.headers)
         allowed = sorted({method for route in _api_routes(request.app.routes) if route.path_regex.match(request.url.path)
                           for method in route.methods or ()})
         return PlainTextResponse(f"{request.method} is not allowed here; allowed: {', '.join(allowed)}",

@@ -147,3 +147,10 @@ def test_repeated_and_null_parameters(client: httpx.Client) -> None:
 def test_the_service_answers_correctly_afterwards(client: httpx.Client) -> None:
     answer = client.get("/api/lookup/procedures-for-condition", params={"q": "lung cancer"})
     assert answer.status_code == 200 and answer.json()["matched"]["id"].endswith("/LungCancer")
+
+
+def test_a_path_nothing_serves_is_a_plain_text_404_saying_where_to_go(client: httpx.Client) -> None:
+    for path in ("/no/such/page", "/downloads/tables/..%2Fx", "/fhir-nothing"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.headers["content-type"].startswith("text/plain"), path
+        assert "nothing is served at" in response.text and "/docs" in response.text
