@@ -123,13 +123,15 @@ def test_virtuoso_json_csv_and_tsv_results_are_not_the_standard_ones(virtuoso: V
 
 
 def test_virtuoso_json_ld_drops_language_tags(virtuoso: Virtuoso, loaded: RemoteStore, store: OxigraphStore) -> None:
-    construct = ('CONSTRUCT { <urn:x> <urn:label> ?l } WHERE { VALUES ?l { "C34" "肺癌"@zh-Hans } }')
-    own = json.loads(raw(virtuoso, construct, "application/ld+json").text)
-    assert own["@graph"][0]["urn:label"] == ["C34", "肺癌"]  # beside a plain value, the tag is gone
-    for name in ("jsonld", "turtle", "ntriples", "rdfxml"):  # the store asks for N-Triples and writes the rest
-        assert loaded.answer(construct, formats={"graph": name}) == store.answer(construct, formats={"graph": name})
-    labels = Graph().parse(data=loaded.answer(construct, formats={"graph": "jsonld"}).body, format="json-ld")
-    assert Literal("肺癌", lang="zh-hans") in set(labels.objects())
+    values = " ".join(f'"C{n}" "编码{n}"@zh-Hans' for n in range(8))  # in an order of Virtuoso's own
+    construct = f"CONSTRUCT {{ <urn:x> <urn:label> ?l }} WHERE {{ VALUES ?l {{ {values} }} }}"
+    own = json.loads(raw(virtuoso, construct, "application/ld+json").text)["@graph"][0]["urn:label"]
+    assert sum(isinstance(value, dict) and "@language" in value for value in own) < 8  # after a plain value, gone
+    for name, syntax in (("jsonld", "json-ld"), ("turtle", "turtle"), ("ntriples", "nt"), ("rdfxml", "xml")):
+        got, expected = (set(Graph().parse(data=b.answer(construct, formats={"graph": name}).body, format=syntax))
+                         for b in (loaded, store))  # the store asks for N-Triples and writes the rest itself
+        assert got == expected and len(got) == 16, name
+        assert {Literal(f"编码{n}", lang="zh-hans") for n in range(8)} <= {o for _, _, o in got}
 
 
 def test_virtuoso_names_blank_nodes_in_results_nodeid(virtuoso: Virtuoso) -> None:
@@ -164,7 +166,7 @@ def test_virtuoso_orders_long_literals_by_a_prefix(virtuoso: Virtuoso, loaded: R
     query = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?l WHERE { ?x skos:prefLabel ?l "
              'FILTER(STRSTARTS(STR(?l), "Thoracoscopic bronchial")) } ORDER BY ?l')
     own = [line.strip('"') for line in raw(virtuoso, query, "text/csv").text.splitlines()[1:]]
-    assert own == sorted(own, reverse=True)  # "…bronchial sleeve resection" before "…bronchial and …"
+    assert own != sorted(own)  # "…bronchial sleeve resection" before "…bronchial and …"
     assert loaded.select(query) == store.select(query) and len(loaded.select(query)) == 2
 
 
