@@ -12,6 +12,7 @@ Imports rdflib terms, `graph`, the catalog loader and `fhir.resources`; never Fa
 from __future__ import annotations
 
 import json
+import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -394,12 +395,33 @@ def search(all_resources: Resources, resource_type: str, params: Sequence[tuple[
     })
 
 
-def search_store(store: Store, resource_type: str, params: Sequence[tuple[str, str]], base_url: str) -> dict[str, Any]:
-    """`search` over the store's resources (what `GET /fhir/{type}` answers)."""
-    return search(resources(store), resource_type, params, base_url)
+_CACHE: dict[str, Resources] = {}
+_CACHE_LOCK = threading.Lock()
 
 
-def read(store: Store, resource_type: str, resource_id: str, params: Sequence[tuple[str, str]]) -> dict[str, Any]:
+def cached_resources(store: Store, key: str) -> Resources:
+    """The resources of the graph whose content hash is `key`, built and validated from `store` the first time only
+    (searches never change them)."""
+    found = _CACHE.get(key)
+    if found is None:
+        with _CACHE_LOCK:
+            found = _CACHE.get(key)
+            if found is None:
+                found = resources(store)
+                while len(_CACHE) >= 4:
+                    _CACHE.pop(next(iter(_CACHE)))
+                _CACHE[key] = found
+    return found
+
+
+def search_store(store: Store, key: str, resource_type: str, params: Sequence[tuple[str, str]],
+                 base_url: str) -> dict[str, Any]:
+    """`search` over the resources of the graph whose content hash is `key` (what `GET /fhir/{type}` answers)."""
+    return search(cached_resources(store, key), resource_type, params, base_url)
+
+
+def read(store: Store, key: str, resource_type: str, resource_id: str,
+         params: Sequence[tuple[str, str]]) -> dict[str, Any]:
     """One resource by type and id (what `GET /fhir/{type}/{id}` answers).
 
     Raises:
@@ -409,7 +431,7 @@ def read(store: Store, resource_type: str, resource_id: str, params: Sequence[tu
     unknown = [k for k, _ in params if k != "_format"]
     if unknown:
         raise FhirError(400, "not-supported", f"a read takes no parameter but _format; got {unknown[0][:100]!r}")
-    return resources(store).get(resource_type, resource_id)
+    return cached_resources(store, key).get(resource_type, resource_id)
 
 
 def bundles(store: Store, base_url: str) -> dict[str, dict[str, Any]]:
@@ -445,5 +467,5 @@ def capability_statement(base_url: str) -> dict[str, Any]:
 
 
 __all__ = ["FHIR_VERSION", "ICD10_SYSTEM", "MEDIA_TYPE", "SEARCH_PARAMS", "FhirError", "Resources", "bundles",
-           "capability_statement", "check_format", "fhir_queries", "outcome", "read", "resources", "search",
+           "cached_resources", "capability_statement", "check_format", "fhir_queries", "outcome", "read", "resources", "search",
            "search_store"]

@@ -32,6 +32,11 @@ def _fhir(body: dict[str, Any], status: int = 200) -> Response:
     return Response(json.dumps(body, ensure_ascii=False).encode(), status_code=status, media_type=MEDIA_TYPE)
 
 
+def _key(request: Request) -> str:
+    """The served build's content hash: the resources are built once per build."""
+    return str(request.app.state.manifest["content_sha256"])
+
+
 def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
@@ -53,7 +58,8 @@ def search_type(resource_type: str, request: Request, store: StoreDep) -> Respon
     """`/fhir/Organization` (the hospital and the center) or `/fhir/HealthcareService` (one per service the center
     offers), filtered by the search parameters, one page at a time."""
     try:
-        return _fhir(search_store(store, resource_type, list(request.query_params.multi_items()), _base(request)))
+        return _fhir(search_store(store, _key(request), resource_type, list(request.query_params.multi_items()),
+                                  _base(request)))
     except FhirError as error:
         return _fhir(outcome(error), error.status)
 
@@ -65,6 +71,6 @@ def search_type(resource_type: str, request: Request, store: StoreDep) -> Respon
 def read_one(resource_type: str, resource_id: str, request: Request, store: StoreDep) -> Response:
     """One resource by its id, e.g. `/fhir/Organization/Center` or `/fhir/HealthcareService/RadiofrequencyAblation`."""
     try:
-        return _fhir(read(store, resource_type, resource_id, list(request.query_params.multi_items())))
+        return _fhir(read(store, _key(request), resource_type, resource_id, list(request.query_params.multi_items())))
     except FhirError as error:
         return _fhir(outcome(error), error.status)
