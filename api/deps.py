@@ -25,8 +25,8 @@ def _catalog(request: Request) -> dict[str, NamedQuery]:
 
 
 def _answer_lang(request: Request, lang: Annotated[str, Query(
-        description="Language of `title`, `note` and the drawing's words: `en` or `zh` (default from Accept-Language); "
-                    "`labels` always has both.")] = "") -> str:
+        description="Language of the answer's words (each `label`, notes, messages, titles): `en` or `zh`, by default "
+                    "from Accept-Language; `labels` always has both.")] = "") -> str:
     return api_lang(lang, request.headers.get("accept-language"))
 
 

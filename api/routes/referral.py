@@ -17,8 +17,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import StoreDep
-from api.i18n import api_lang, page_lang
+from api.deps import LangDep, StoreDep
+from api.i18n import page_lang
 from api.pages import render
 from graph.store import Store
 from queries import card as cards
@@ -36,7 +36,6 @@ Q = Annotated[str, Query(description="The person's words: a name, synonym, abbre
                          "or Chinese (1 to 200 characters), or an entity IRI from an earlier answer.")]
 Include = Annotated[str, Query(description="`inferred` adds inferred and ambiguous relations, each marked with its "
                                "status; `narrower` adds narrower conditions' answers, marked. Comma-separated.")]
-Lang = Annotated[str, Query(description="Language of each `label`: `en` (default) or `zh`; `labels` always has both.")]
 
 
 class Evidence(BaseModel):
@@ -128,9 +127,8 @@ def _answer(answer: matching.Answer) -> JSONResponse:
 
 
 def _lookup_route(name: str, summary: str) -> Callable[..., JSONResponse]:
-    def handler(request: Request, store: StoreDep, q: Q = "", include: Include = "", lang: Lang = "") -> JSONResponse:
-        return _answer(ref.lookup(store, _index(request, store), name, q, include=ref.parse_include(include),
-                                  lang=api_lang(lang, request.headers.get("accept-language"))))
+    def handler(request: Request, store: StoreDep, lang: LangDep, q: Q = "", include: Include = "") -> JSONResponse:
+        return _answer(ref.lookup(store, _index(request, store), name, q, include=ref.parse_include(include), lang=lang))
 
     handler.__doc__ = summary
     router.add_api_route(f"/api/lookup/{name}", handler, methods=["GET"], response_model=LookupAnswer,
@@ -150,10 +148,10 @@ _lookup_route("workup-for-condition", "The staging / pre-operative examinations 
 
 @router.get("/api/search", operation_id="search_labels", tags=["referral"], response_model=LookupAnswer,
             responses=_ERRORS)
-def search(request: Request, store: StoreDep, q: Q = "",
+def search(request: Request, store: StoreDep, lang: LangDep, q: Q = "",
            type: Annotated[str, Query(description="Only these kinds, comma-separated: " + ", ".join(matching.KINDS))] = "",
-           limit: Annotated[str, Query(description="At most this many results, 1 to 50 (default 10).")] = "10",
-           lang: Lang = "") -> JSONResponse:
+           limit: Annotated[str, Query(description="At most this many results, 1 to 50 (default 10).")] = "10"
+           ) -> JSONResponse:
     """Type-ahead: entities whose labels, synonyms or ICD-10 codes match, best first, answered from memory."""
     kinds = frozenset(part.strip() for part in type.split(",") if part.strip()) or None
     if kinds and not kinds <= set(matching.KINDS):
@@ -162,25 +160,22 @@ def search(request: Request, store: StoreDep, q: Q = "",
     count = int(convert(_LIMIT, limit or "10"))  # type: ignore[call-overload]
     if not 1 <= count <= 50:
         raise InvalidParameter("limit", "must be between 1 and 50")
-    chosen = api_lang(lang, request.headers.get("accept-language"))
-    return _answer(matching.search(_index(request, store), q, kinds=kinds, limit=count, lang=chosen))
+    return _answer(matching.search(_index(request, store), q, kinds=kinds, limit=count, lang=lang))
 
 
 @router.get("/api/center", operation_id="center_profile", tags=["referral"], response_model=CenterProfile)
-def center(request: Request, store: StoreDep, include: Include = "", lang: Lang = "") -> dict[str, Any]:
+def center(request: Request, store: StoreDep, lang: LangDep, include: Include = "") -> dict[str, Any]:
     """The center's profile: parent, affiliations, specialties, innovations, services with flags, figures with bounds."""
-    return ref.center_profile(store, _index(request, store), include=ref.parse_include(include),
-                              lang=api_lang(lang, request.headers.get("accept-language")))
+    return ref.center_profile(store, _index(request, store), include=ref.parse_include(include), lang=lang)
 
 
 @router.get("/api/card", operation_id="referral_card", tags=["referral"], summary="The referral card as JSON",
             responses={404: {"description": "Nothing matches: `card` is null, `candidates` holds close names."},
                        422: _ERRORS[422]})
-def card_json(request: Request, store: StoreDep, q: Q = "", include: Include = "", lang: Lang = "") -> JSONResponse:
+def card_json(request: Request, store: StoreDep, lang: LangDep, q: Q = "", include: Include = "") -> JSONResponse:
     """The printable card of `/referral` for one condition or procedure, as JSON: the lookup's answer
     (`input`, `matched`, `candidates`, `notes`) and `card` (null unless exactly one entity matched; 404 if none)."""
-    chosen = api_lang(lang, request.headers.get("accept-language"))
-    answer, card = cards.card_for(store, _index(request, store), q, ref.parse_include(include), chosen)
+    answer, card = cards.card_for(store, _index(request, store), q, ref.parse_include(include), lang)
     return JSONResponse({**answer.as_json(), "card": card}, status_code=200 if answer.found else 404)
 
 
