@@ -16,8 +16,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from markupsafe import Markup
 
 from api.deps import LangDep, SettingsDep, StoreDep
-from api.i18n import NETWORK, request_lang
+from api.i18n import request_lang
 from api.pages import render
+from api.texts import NETWORK
 from graph.namespaces import published
 from graph.network.analytics import report
 from graph.network.export import FORMATS, ExportFormat, export

@@ -7,7 +7,7 @@
   "use strict";
 
   var data = JSON.parse(document.getElementById("graph-data").textContent);
-  // The page's words, from the server's one message table (api/i18n.py); English when a key is absent.
+  // The page's words, from the server's one message table (api/texts.py NETWORK); English when a key is absent.
   var messages = data.messages || {};
   function t(key, fallback, values) {
     var text = messages[key] !== undefined ? messages[key] : (fallback !== undefined ? fallback : key);
