@@ -17,10 +17,11 @@ from api import errors
 from api.pages import CSP
 from api.ratelimit import RateLimit
 from api.request_limits import RequestLimits
-from api.routes import catalog, downloads, fhir, linkeddata, network, pages, referral, sparql, vocabulary
+from api.routes import catalog, downloads, fhir, linkeddata, network, pages, referral, sparql, updates, vocabulary
 from graph.build import cached_build, prebuilt
+from graph.changes import Content
 from graph.settings import Settings
-from graph.workers import serving_store
+from graph.workers import prepare_base, serving_store
 from queries.catalog import load_catalog
 
 STATIC = Path(__file__).parent / "static"
@@ -78,8 +79,17 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ntriples, manifest = prebuilt(settings.graph_file) if settings.graph_file else cached_build(settings.build_dir)
         graph_path = settings.graph_file or settings.build_dir / "graph.nt"
-        store = serving_store(settings, ntriples=ntriples, graph_path=graph_path, content_sha256=manifest["content_sha256"])
-        app.state.store, app.state.manifest, app.state.ntriples = store, manifest, ntriples
+        content = Content(settings, ntriples=ntriples, manifest=manifest, prebuilt=settings.graph_file is not None)
+        prepare_base(settings, ntriples=ntriples, content_sha256=manifest["content_sha256"])
+        content.start()  # the ledger's run for this build (and changes carried from an earlier build)
+        now = content.snapshot()
+        remote = settings.store == "remote"
+        store = serving_store(settings, ntriples=now.ntriples if remote else ntriples, graph_path=graph_path,
+                              content_sha256=now.content_sha256 if remote else manifest["content_sha256"],
+                              ledger_dir=None if content.prebuilt else content.ledger.directory)
+        if remote:
+            content.sync_audit(store)
+        app.state.store, app.state.content = store, content
         yield
         store.close()
 
@@ -101,7 +111,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.include_router(catalog.named_query_routes(query_catalog))  # before /queries/{name}, which it documents
     for router in (pages.router, downloads.router, linkeddata.router, fhir.router, sparql.router, catalog.router,
-                   vocabulary.router, referral.router, network.router):
+                   vocabulary.router, referral.router, network.router, updates.router):
         app.include_router(router)
     app.mount("/static/editor", StaticFiles(directory=STATIC / "editor"), name="editor-static")
     for name, directory in vendor.items():  # installed by `npm ci --prefix web` (make setup)

@@ -16,11 +16,13 @@ from typing import Annotated
 import typer
 
 from graph.build import Inputs, build, cached_build, check
+from graph.changes import ChangeConflict, ChangeRefused, ChangeSyntaxError, open_content, sparql_update
 from graph.evidence import read_source, span_turtle
 from graph.problems import BuildRefused
 from graph.settings import Settings
 from graph.sources import DATA_DIR
 from graph.store import QuerySyntaxError, Store, load_disk_store, prepared_store
+from graph.workers import prepare_base
 
 app = typer.Typer(help="Thoracic Tumor Center capability knowledge graph.", no_args_is_help=True,
                   add_completion=False)
@@ -261,9 +263,7 @@ def query(
     if fmt not in ("table", "json", "csv"):
         raise typer.BadParameter("--format is table, json or csv")
     text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
-    settings = Settings()
-    ntriples, manifest = cached_build(settings.build_dir)
-    store = prepared_store(settings, ntriples=ntriples, content_sha256=manifest["content_sha256"])
+    store = _current_store()
     wanted = "csv" if fmt == "csv" else "json"
     try:
         answer = store.answer(text, formats={"solutions": wanted, "boolean": "json", "graph": "turtle"})
@@ -319,17 +319,22 @@ def serve(
         return
     # Several HTTP processes: build and load the store once here, so they do not race to do it.
     if settings.graph_file is None:
-        ntriples, manifest = cached_build(settings.build_dir)
-        if settings.store != "memory":
-            prepared_store(settings, ntriples=ntriples, content_sha256=manifest["content_sha256"]).close()
+        content = open_content(settings)
+        prepare_base(settings, ntriples=content.build_ntriples, content_sha256=content.build_sha)
+        content.start()
+        if settings.store == "remote":
+            now = content.snapshot()
+            prepared_store(settings, ntriples=now.ntriples, content_sha256=now.content_sha256).close()
     uvicorn.run("api.app:app_from_environment", factory=True, workers=settings.http_workers, host=host, port=port,
                 log_level="info", access_log=False)
 
 
-def _network_store() -> Store:
-    settings = Settings()
-    ntriples, manifest = cached_build(settings.build_dir)
-    return prepared_store(settings, ntriples=ntriples, content_sha256=manifest["content_sha256"])
+def _current_store() -> Store:
+    """The configured store at the latest version (staff changes included)."""
+    return open_content(Settings()).reader()
+
+
+_network_store = _current_store
 
 
 NetworkEvidence = Annotated[bool, typer.Option("--evidence/--no-evidence", help="Evidence spans as nodes.")]
@@ -437,6 +442,80 @@ def _write_files(fmt: str, folder: Path, base_url: str) -> None:
     for name, body in files.items():
         (folder / name).write_bytes(body)
         typer.echo(f"wrote {folder / name} ({len(body):,} bytes)", err=True)
+
+
+@app.command()
+def history() -> None:
+    """The versions of the graph, newest first: id, time, who, kind, statements added/removed, message."""
+    content = open_content(Settings())
+    versions = content.ledger.all()
+    if not versions:
+        typer.echo("no versions: nobody has changed the graph since it was built (updates need TKG_UPDATE_TOKENS)")
+        return
+    head = content.head()
+    for version in reversed(versions):
+        mark = "*" if head is not None and version.id == head.id else " "
+        typer.echo(f"{mark}{version.id:>5}  {version.at}  {version.by:<12} {version.kind:<11} "
+                   f"+{len(version.added):<4} -{len(version.removed):<4} {version.content_sha256[:12]}  {version.message}")
+
+
+def _changed(run: Callable[[], object]) -> None:
+    try:
+        version = run()
+    except ChangeRefused as exc:
+        typer.echo(f"refused, nothing changed: {len(exc.problems)} problem(s)", err=True)
+        for problem in exc.problems:
+            typer.echo(f"  [{problem.rule}] {problem.message}" + (f" (focus: {problem.focus})" if problem.focus else ""),
+                       err=True)
+        raise typer.Exit(1) from None
+    except (ChangeConflict, ChangeSyntaxError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    summary = version.summary()  # type: ignore[attr-defined]
+    typer.echo(f"version {summary['id']}: +{summary['added']} -{summary['removed']} statements, "
+               f"content {summary['content_sha256'][:12]}")
+
+
+Who = Annotated[str, typer.Option("--by", help="Who makes the change (kept with the version).")]
+Message = Annotated[str, typer.Option("-m", "--message", help="Why (kept with the version).")]
+
+
+@app.command()
+def update(file: Annotated[Path, typer.Argument(help="A SPARQL 1.1 Update file (.ru), or - for standard input.")],
+           by: Who = "cli", message: Message = "") -> None:
+    """Apply a SPARQL Update to the curated statements, validated like a build, as a new version."""
+    text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+    content = open_content(Settings())
+    prepare_base(content.settings, ntriples=content.build_ntriples, content_sha256=content.build_sha)
+    _changed(lambda: content.change(sparql_update(text), by=by, message=message or file.name, kind="update"))
+
+
+@app.command()
+def rollback(version: Annotated[int, typer.Argument(help="The version whose content to return to.")],
+             by: Who = "cli", message: Message = "") -> None:
+    """Return the graph to exactly the content of VERSION; a new version records the rollback."""
+    content = open_content(Settings())
+    prepare_base(content.settings, ntriples=content.build_ntriples, content_sha256=content.build_sha)
+    _changed(lambda: content.rollback(version, by=by, message=message))
+
+
+@app.command("export-changes")
+def export_changes(out: Annotated[Path, typer.Option("-o", "--out", help="Folder for added.ttl and removed.ttl.")],
+                   build_sha: Annotated[str | None, typer.Option("--build", help="The run of changes that started on "
+                                                                 "this build (a hash prefix); default: the current "
+                                                                 "build's.")] = None) -> None:
+    """Write the changes since the build as Turtle in the curated files' own form, to review and commit into
+    graph/data: added.ttl (statements to add) and removed.ttl (statements to remove)."""
+    content = open_content(Settings())
+    try:
+        added, removed, run = content.export_changes(build_sha)
+    except ChangeConflict as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "added.ttl").write_bytes(added)
+    (out / "removed.ttl").write_bytes(removed)
+    typer.echo(f"versions {run[0].id}–{run[-1].id} of build {run[0].build[:12]} → {out}/added.ttl, {out}/removed.ttl")
 
 
 def main() -> None:

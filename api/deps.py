@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 from api.i18n import api_lang
+from graph.changes import Content, Snapshot
 from graph.settings import Settings
 from graph.store import Store
 from queries.catalog import NamedQuery
@@ -18,6 +19,15 @@ def _settings(request: Request) -> Settings:
 
 def _store(request: Request) -> Store:
     return request.app.state.store  # type: ignore[no-any-return]
+
+
+def snapshot(request: Request) -> Snapshot:
+    """The graph as served now (the latest committed version): its N-Triples, manifest and content hash."""
+    return request.app.state.content.snapshot()  # type: ignore[no-any-return]
+
+
+def _content(request: Request) -> Content:
+    return request.app.state.content  # type: ignore[no-any-return]
 
 
 def _catalog(request: Request) -> dict[str, NamedQuery]:
@@ -35,3 +45,6 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 LangDep = Annotated[str, Depends(_answer_lang)]
 StoreDep = Annotated[Store, Depends(_store)]
 CatalogDep = Annotated[dict[str, NamedQuery], Depends(_catalog)]
+#: The graph as served now; every cache of a route is keyed by its `content_sha256`.
+SnapshotDep = Annotated[Snapshot, Depends(snapshot)]
+ContentDep = Annotated[Content, Depends(_content)]

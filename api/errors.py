@@ -10,14 +10,16 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute
 
+from api.auth import NotAllowed
 from api.conneg import NotAcceptable
 from api.deps import _store
 from api.ratelimit import is_expensive
+from graph.changes import ChangeConflict, ChangeRefused, ChangeSyntaxError
 from graph.guard import QueryRefused
 from graph.network.projection import UnknownEntity
 from graph.store import QueryRejected, QuerySyntaxError, QueryTimeout, ResultTooLarge, StoreUnavailable
@@ -128,6 +130,26 @@ def install(app: FastAPI) -> None:
         problems = "; ".join(f"{'.'.join(str(part) for part in error['loc'][1:]) or error['loc'][0]}: {error['msg']}"
                              for error in exc.errors())
         return PlainTextResponse(f"invalid request: {problems}", status_code=422)
+
+    @app.exception_handler(NotAllowed)
+    def _not_allowed(_: Request, exc: NotAllowed) -> PlainTextResponse:
+        headers = {"WWW-Authenticate": 'Bearer realm="thoracic-kg updates"'} if exc.status == 401 else None
+        return PlainTextResponse(f"{exc.en}\n{exc.zh}", status_code=exc.status, headers=headers)
+
+    @app.exception_handler(ChangeRefused)
+    def _change_refused(_: Request, exc: ChangeRefused) -> JSONResponse:
+        return JSONResponse({"message": {"en": f"the change was refused and nothing was changed: {len(exc.problems)} "
+                                               "rule(s) broken (see violations)",
+                                         "zh": f"更改被拒绝，未作任何改动：违反了 {len(exc.problems)} 条规则（见 violations）"},
+                             "violations": exc.violations()}, status_code=422)
+
+    @app.exception_handler(ChangeSyntaxError)
+    def _change_syntax(_: Request, exc: ChangeSyntaxError) -> PlainTextResponse:
+        return PlainTextResponse(f"{exc}\n无法解析：更改未执行", status_code=400)
+
+    @app.exception_handler(ChangeConflict)
+    def _change_conflict(_: Request, exc: ChangeConflict) -> PlainTextResponse:
+        return PlainTextResponse(f"{exc}\n与当前版本记录冲突：更改未执行", status_code=409)
 
     @app.exception_handler(QueryRefused)
     def _refused(_: Request, exc: QueryRefused) -> PlainTextResponse:

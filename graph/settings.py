@@ -93,6 +93,19 @@ class Settings(BaseSettings):
                           "link, download and FHIR resource follow it. Read once per process (graph.namespaces); "
                           "the default is the placeholder https://ttc-kg.example/.")
 
+    update_tokens: SecretStr | None = Field(None, description="Who may change the graph: 'name:token,name2:token2' "
+                                            "(TKG_UPDATE_TOKENS). Unset (and no token file): updates are off and "
+                                            "/update answers 403. Tokens are compared in constant time, never logged.")
+    update_token_file: Path | None = Field(None, description="A file of update tokens, one 'name:sha256-hex-of-token' "
+                                           "per line (# comments allowed), instead of or beside TKG_UPDATE_TOKENS.")
+    state_dir: Path | None = Field(None, description="Where the versions of staff changes are kept (default: "
+                                   "build_dir/state). Keep it with the on-disk store: it is the graph's history.")
+
+    @property
+    def updates_enabled(self) -> bool:
+        """Whether any update token is configured."""
+        return bool(self.update_tokens and self.update_tokens.get_secret_value().strip()) or self.update_token_file is not None
+
     @model_validator(mode="after")
     def _backend_has_its_address(self) -> Settings:
         if self.store == "disk" and self.store_path is None:

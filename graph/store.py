@@ -14,7 +14,7 @@ import re
 import shutil
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -183,6 +183,25 @@ class OxigraphStore(Store):
     def content_sha256(self) -> str | None:
         rows = self.select(f"SELECT ?h WHERE {{ GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <{_IDENTIFIER}> ?h }} }}")
         return str(rows[0]["h"]) if rows else None
+
+    def apply_change(self, removed: Sequence[str], added: Sequence[str], audit_nquads: str, *,
+                     content_sha256: str) -> None:
+        """Take one version: remove and add built triples (N-Triples lines, no blank nodes: the build names them),
+        add its audit quads, record the new content hash. Not one transaction: a store is changed like this only
+        where no query can run meanwhile (a worker between two requests, a store directory not yet committed)."""
+        for quad in ox.parse("\n".join(removed).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+            self._store.remove(quad)
+        if added:
+            self._store.bulk_load("\n".join(added).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        if audit_nquads.strip():
+            self._store.bulk_load(audit_nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        self._store.update(f"DROP SILENT GRAPH <{BUILD_GRAPH}>")
+        marker = f'<{BUILD_GRAPH}> <{_IDENTIFIER}> "{content_sha256}" <{BUILD_GRAPH}> .\n'.encode()
+        self._store.bulk_load(marker, format=ox.RdfFormat.N_QUADS)
+
+    def backup(self, target: Path) -> None:
+        """A copy of this on-disk store at `target` (hard links where the file system allows: fast at any size)."""
+        self._store.backup(str(target))
 
     def __len__(self) -> int:
         return len(self._store)
@@ -592,6 +611,39 @@ class RemoteStore(Store):
                      f"MOVE SILENT GRAPH <{staging}> TO {target} ;\n"
                      f'INSERT DATA {{ GRAPH <{self.marker}> {{ <{self.marker}> <{_IDENTIFIER}> "{content_sha256}" }} }}')
 
+    def apply_change(self, removed: Sequence[str], added: Sequence[str], audit_nquads: str, *, content_sha256: str,
+                     ntriples: bytes) -> None:
+        """Take one version: its built triples removed and added, and the new hash, in one update when they fit in
+        one (UPDATE_CHUNK), else the whole new graph (`ntriples`) loaded as `replace` does; then its audit quads."""
+        if self.update_url is None:
+            raise StoreUnavailable(f"the SPARQL server at {self.query_url} has no update endpoint configured "
+                                   "(TKG_SPARQL_UPDATE_URL): it cannot take changes")
+        target = f"GRAPH <{self.graph}> " if self.graph else ""
+        if len(removed) + len(added) <= UPDATE_CHUNK:
+            parts = [f"DROP SILENT GRAPH <{self.marker}>"]
+            if removed:
+                parts.append(f"DELETE DATA {{ {target}{{\n" + "\n".join(removed) + "\n} }" if target
+                             else "DELETE DATA {\n" + "\n".join(removed) + "\n}")
+            if added:
+                parts.append(f"INSERT DATA {{ {target}{{\n" + "\n".join(added) + "\n} }" if target
+                             else "INSERT DATA {\n" + "\n".join(added) + "\n}")
+            parts.append(f'INSERT DATA {{ GRAPH <{self.marker}> {{ <{self.marker}> <{_IDENTIFIER}> "{content_sha256}" }} }}')
+            self._update(" ;\n".join(parts))
+        else:
+            self.replace(ntriples, content_sha256=content_sha256)
+        self.add_quads(audit_nquads)
+
+    def add_quads(self, nquads: str) -> None:
+        """Insert N-Quads (blank nodes allowed) into their named graphs, in chunks a server's compiler takes."""
+        lines = [line for line in nquads.splitlines() if line.strip()]
+        for start in range(0, len(lines), UPDATE_CHUNK):
+            by_graph: dict[str, list[str]] = {}
+            for line in lines[start:start + UPDATE_CHUNK]:
+                body, graph = _split_quad(line)
+                by_graph.setdefault(graph, []).append(body)
+            blocks = " ".join(f"GRAPH {g} {{\n" + "\n".join(b) + "\n}" for g, b in by_graph.items())
+            self._update(f"INSERT {{ {blocks} }} WHERE {{}}")
+
     def _put_graph(self, lines: list[bytes], content_sha256: str, progress: Callable[[int, int], None] | None) -> None:
         assert self.graph_store_url is not None
         url, timeout = self.graph_store_url, httpx.Timeout(self.timeout, read=max(self.timeout, _WRITE_SECONDS))
@@ -938,6 +990,12 @@ def _virtuoso_order_by(sparql: str) -> str:
             else:
                 break
     return "".join([*out, sparql[last:]]) if out else sparql
+
+
+def _split_quad(line: str) -> tuple[str, str]:
+    """An N-Quads line of ours (graph IRI last) as its triple and its graph: `(s p o ., <g>)`."""
+    body, _, graph = line.rstrip().removesuffix(".").rstrip().rpartition(" ")
+    return body + " .", graph
 
 
 def _with_values(sparql: str, bindings: Bindings) -> str:

@@ -28,6 +28,8 @@ from typing import Any
 
 from rdflib.term import Node
 
+from graph.ledger import Ledger
+from graph.replicas import Follower
 from graph.sandbox import Confinement, forbid_network
 from graph.settings import Settings
 from graph.store import (
@@ -42,7 +44,6 @@ from graph.store import (
     StoreUnavailable,
     disk_store_holds,
     prepared_store,
-    worker_store,
 )
 
 log = logging.getLogger("thoracic_kg.workers")
@@ -67,6 +68,8 @@ class WorkerSpec:
     graph_path: Path | None
     content_sha256: str
     limits: Limits
+    #: The ledger of staff changes the worker follows (`graph.replicas.Follower`), if updates are in use.
+    ledger_dir: Path | None = None
 
 
 def _serve(spec: WorkerSpec, conn: Connection) -> None:
@@ -85,7 +88,8 @@ def _serve(spec: WorkerSpec, conn: Connection) -> None:
 def _answer_requests(spec: WorkerSpec, conn: Connection) -> None:
     confinement = forbid_network()  # before the store exists: no query ever runs with the network reachable
     try:
-        store = worker_store(spec.settings, spec.graph_path, content_sha256=spec.content_sha256, limits=spec.limits)
+        follower = Follower(spec.settings, spec.graph_path, build_sha=spec.content_sha256, ledger_dir=spec.ledger_dir,
+                            limits=spec.limits)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
@@ -96,6 +100,7 @@ def _answer_requests(spec: WorkerSpec, conn: Connection) -> None:
         except EOFError:
             return
         try:
+            store = follower.current()  # every version committed so far, before this query runs
             conn.send(("ok", getattr(store, operation)(*args, **kwargs)))
         except (ValueError, StoreUnavailable) as exc:  # the domain errors: bad query, capped result, store down
             conn.send(("error", exc))
@@ -155,6 +160,7 @@ class WorkerPool(Store):
 
     def __init__(self, spec: WorkerSpec, *, size: int, timeout: float) -> None:
         self.spec, self.size, self.timeout = spec, size, timeout
+        self._ledger = Ledger(spec.ledger_dir) if spec.ledger_dir is not None else None
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._closed = False
         self._workers: set[_Worker] = set()
@@ -267,6 +273,11 @@ class WorkerPool(Store):
         raise StoreUnavailable("the query workers are read-only: load a new build into the store, then restart")
 
     def content_sha256(self) -> str | None:
+        """The content the workers answer from: the latest committed version of the build's run, else the build."""
+        if self._ledger is not None:
+            run = self._ledger.run(self.spec.content_sha256)
+            if run:
+                return run[-1].content_sha256
         return self.spec.content_sha256
 
     def close(self) -> None:
@@ -277,16 +288,24 @@ class WorkerPool(Store):
             worker.stop()
 
 
-def serving_store(settings: Settings, *, ntriples: bytes, graph_path: Path, content_sha256: str) -> Store:
+def prepare_base(settings: Settings, *, ntriples: bytes, content_sha256: str) -> None:
+    """Make the on-disk store hold the build (once; a store that holds it already is left alone)."""
+    if settings.store == "disk" and not disk_store_holds(settings, content_sha256):
+        prepared_store(settings, ntriples=ntriples, content_sha256=content_sha256).close()
+
+
+def serving_store(settings: Settings, *, ntriples: bytes, graph_path: Path, content_sha256: str,
+                  ledger_dir: Path | None = None) -> Store:
     """The store the web service queries: a pool of query workers over the embedded store (memory or disk),
-    or the remote server itself, which runs its own queries and is given the deadline as its timeout."""
+    following the ledger in `ledger_dir` (`graph.replicas`), or the remote server itself, which runs its own
+    queries and is given the deadline as its timeout. For a remote server, `ntriples` and `content_sha256` are
+    what it must hold now (the latest version); for the embedded stores, the build's."""
     limits = Limits(max_rows=settings.max_rows, max_bytes=settings.max_response_bytes)
     if settings.store == "remote":
         return prepared_store(settings, ntriples=ntriples, content_sha256=content_sha256)
-    if settings.store == "disk" and not disk_store_holds(settings, content_sha256):
-        prepared_store(settings, ntriples=ntriples, content_sha256=content_sha256).close()
-    spec = WorkerSpec(settings, graph_path if settings.store == "memory" else None, content_sha256, limits)
+    prepare_base(settings, ntriples=ntriples, content_sha256=content_sha256)
+    spec = WorkerSpec(settings, graph_path if settings.store == "memory" else None, content_sha256, limits, ledger_dir)
     return WorkerPool(spec, size=settings.workers, timeout=settings.query_timeout)
 
 
-__all__ = ["EngineFailure", "WorkerPool", "WorkerSpec", "WorkersBusy", "serving_store"]
+__all__ = ["EngineFailure", "WorkerPool", "WorkerSpec", "WorkersBusy", "prepare_base", "serving_store"]

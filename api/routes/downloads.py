@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import PlainTextResponse, Response
+from api.deps import snapshot
 
 from graph.exports import CSV_MEDIA_TYPE, RDF_FORMATS, TABLES_ZIP, ZIP_MEDIA_TYPE, graph_file, media_type, ontology_file
 from graph.exports import table_file as csv_table
@@ -33,7 +34,7 @@ def _graph_route(fmt: str) -> Callable[[Request], Response]:
     filename = f"graph.{RDF_FORMATS[fmt][1]}"
 
     def download(request: Request) -> Response:
-        return _attachment(graph_file(request.app.state.ntriples, fmt), media_type(fmt), filename)
+        return _attachment(graph_file(snapshot(request).ntriples, fmt), media_type(fmt), filename)
 
     download.__doc__ = (f"The whole built graph as {_WORDS[fmt]}" + (
         ": each triple in its named graph (the ontology's terms, the ICD-10 codes, the center's facts)."
@@ -70,7 +71,7 @@ for _fmt in ("ntriples", "trig", "jsonld"):  # ontology.ttl, the file itself, is
 def tables_zip(request: Request) -> Response:
     """One CSV table per class (UTF-8 with a byte order mark, so spreadsheets show Chinese) and a README, zipped:
     every instance a row, every property a column, claims with their status."""
-    return _attachment(csv_zip(request.app.state.ntriples), ZIP_MEDIA_TYPE, TABLES_ZIP)
+    return _attachment(csv_zip(snapshot(request).ntriples), ZIP_MEDIA_TYPE, TABLES_ZIP)
 
 
 @router.get("/downloads/tables/{name}", operation_id="download_table", response_class=Response,
@@ -80,7 +81,7 @@ def tables_zip(request: Request) -> Response:
 def table(request: Request, name: str = Path(description="A file name of the zip, e.g. kg_SurgicalProcedure.csv.",
                                              max_length=200)) -> Response:
     """One class's table, as in the zip."""
-    body = csv_table(request.app.state.ntriples, name)
+    body = csv_table(snapshot(request).ntriples, name)
     if body is None:
         return PlainTextResponse(f"no table named {name!r}; /downloads/tables.zip has them all (README.txt lists them)",
                                  status_code=404)

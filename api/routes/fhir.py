@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.deps import StoreDep
+from api.deps import StoreDep, snapshot
 from queries.fhir import MEDIA_TYPE, SEARCH_PARAMS, FhirError, capability_statement, outcome, read, search_store
 
 router = APIRouter(tags=["fhir"])
@@ -33,8 +33,8 @@ def _fhir(body: dict[str, Any], status: int = 200) -> Response:
 
 
 def _key(request: Request) -> str:
-    """The served build's content hash: the resources are built once per build."""
-    return str(request.app.state.manifest["content_sha256"])
+    """The served content's hash: the resources are built once per version."""
+    return snapshot(request).content_sha256
 
 
 def _base(request: Request) -> str:

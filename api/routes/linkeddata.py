@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 
 from api.conneg import choose
-from api.deps import SettingsDep, StoreDep
+from api.deps import SettingsDep, StoreDep, snapshot
 from graph.void import MEDIA_TYPES as VOID_MEDIA
 from graph.void import serialize, void_graph
 from queries.schemaorg import MEDIA_TYPE, center_jsonld
@@ -41,7 +41,7 @@ def void(request: Request, settings: SettingsDep, format: VoidFormat = None,
     `?format=` asks for JSON-LD."""
     fmt = choose(accept, VOID_MEDIA, default="turtle", explicit=format)
     base = str(request.base_url).rstrip("/")
-    body = serialize(void_graph(request.app.state.manifest, base,
+    body = serialize(void_graph(snapshot(request).manifest, base,
                                 license=str(settings.license) if settings.license else None), fmt)
     media = VOID_MEDIA[fmt] + ("; charset=utf-8" if fmt == "turtle" else "")
     return Response(body, media_type=media, headers={"Vary": "Accept"})

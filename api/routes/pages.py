@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from api.deps import SnapshotDep
 from api.i18n import request_lang
 from api.pages import render
 from graph.exports import ontology_file
@@ -14,9 +15,9 @@ router = APIRouter()
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def home(request: Request) -> HTMLResponse:
+def home(request: Request, now: SnapshotDep) -> HTMLResponse:
     """The front door: the referral search first, then what each part of the product is for."""
-    manifest = request.app.state.manifest
+    manifest = now.manifest
     lang = request_lang(request)
     return HTMLResponse(render("home.html", title="首页" if lang == "zh" else "Home", lang=lang,
                                triples=manifest["triples"], sha=manifest["content_sha256"]))
@@ -45,13 +46,13 @@ def download_ontology() -> Response:
 
 @router.get("/downloads/graph.nt", operation_id="download_graph", tags=["downloads"], response_class=Response,
             responses={200: {"content": {"application/n-triples": {}}, "description": "The graph"}})
-def download_graph(request: Request) -> Response:
-    """The whole built graph, as canonical N-Triples."""
-    return Response(request.app.state.ntriples, media_type="application/n-triples",
+def download_graph(now: SnapshotDep) -> Response:
+    """The whole built graph, as canonical N-Triples (at the latest version)."""
+    return Response(now.ntriples, media_type="application/n-triples",
                     headers={"Content-Disposition": 'attachment; filename="graph.nt"'})
 
 
 @router.get("/downloads/manifest.json", operation_id="download_manifest", tags=["downloads"])
-def download_manifest(request: Request) -> JSONResponse:
-    """The build manifest: content hash and counts per class and property."""
-    return JSONResponse(request.app.state.manifest)
+def download_manifest(now: SnapshotDep) -> JSONResponse:
+    """The build manifest: content hash and counts per class and property (at the latest version)."""
+    return JSONResponse({**now.manifest, "version": now.version})

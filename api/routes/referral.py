@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import LangDep, StoreDep
+from api.deps import LangDep, StoreDep, snapshot
 from api.i18n import page_lang
 from api.pages import render
 from graph.store import Store
@@ -119,7 +119,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _index(request: Request, store: Store) -> matching.LabelIndex:
-    return matching.label_index(store, request.app.state.manifest["content_sha256"])
+    return matching.label_index(store, snapshot(request).content_sha256)
 
 
 def _answer(answer: matching.Answer) -> JSONResponse:
@@ -186,7 +186,7 @@ def referral_page(request: Request, store: StoreDep, q: str = "", id: str = "", 
     lang = page_lang(lang, request.headers.get("accept-language"))
     page: dict[str, Any] = {"lang": STRINGS[lang]["html_lang"], "page_lang": lang, "t": STRINGS[lang], "q": q, "id": id,
                             "title": STRINGS[lang]["title"],
-                            "inferred": "inferred" in include, "sha": request.app.state.manifest["content_sha256"]}
+                            "inferred": "inferred" in include, "sha": snapshot(request).content_sha256}
     page["switch_url"] = _url(q=q, id=id, lang=STRINGS[lang]["switch_lang_code"], include=include)
     page["include_url"] = _url(q=q, id=id, lang=lang, include="" if page["inferred"] else "inferred")
     status = 200

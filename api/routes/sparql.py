@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.conneg import negotiate
-from api.deps import SettingsDep, StoreDep
+from api.deps import SettingsDep, StoreDep, snapshot
 from api.i18n import request_lang
 from api.pages import render
 from api.texts import EDITOR
@@ -103,12 +103,12 @@ def sparql_get(
         raise QueryRefused("send one query, not several")
     if "update" in request.query_params:
         raise QueryRefused("send a query or an update, not both; updates are refused here" if queries
-                           else "this endpoint is read-only: updates are refused", status=400 if queries else 403)
+                           else "this endpoint is read-only: updates go to /update (SPARQL 1.1 Update, with a bearer token)", status=400 if queries else 403)
     if query is None:
         if "text/html" in (accept or ""):
             lang = request_lang(request)
             return HTMLResponse(render("editor.html", lang=lang, title=EDITOR[lang]["title"], t=EDITOR[lang]))
-        return Response(service_description(str(request.url_for("sparql_get")), request.app.state.manifest),
+        return Response(service_description(str(request.url_for("sparql_get")), snapshot(request).manifest),
                         media_type="text/turtle; charset=utf-8")
     pairs = list(request.query_params.multi_items())
     return _answer(store, settings, query, accept, format or output or request.query_params.get("results"),
@@ -147,13 +147,13 @@ async def sparql_post(
         names = [k for k, _ in pairs]
         if "update" in names:
             raise QueryRefused("send a query or an update, not both; updates are refused here" if "query" in names
-                               else "this endpoint is read-only: updates are refused", status=400 if "query" in names else 403)
+                               else "this endpoint is read-only: updates go to /update (SPARQL 1.1 Update, with a bearer token)", status=400 if "query" in names else 403)
         if names.count("query") != 1:
             raise QueryRefused("send exactly one query parameter")
         sparql = next(v for k, v in pairs if k == "query")
         format = format or next((v for k, v in pairs if k in _FORMAT_PARAMS), None)
     elif media == "application/sparql-update":
-        raise QueryRefused("this endpoint is read-only: updates are refused", status=403)
+        raise QueryRefused("this endpoint is read-only: updates go to /update (SPARQL 1.1 Update, with a bearer token)", status=403)
     else:
         raise QueryRefused(f"unsupported media type {media or '(none)'!r}; send application/sparql-query "
                            "or application/x-www-form-urlencoded", status=415)

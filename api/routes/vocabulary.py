@@ -13,7 +13,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from api.conneg import choose
-from api.deps import StoreDep
+from api.deps import StoreDep, snapshot
 from api.i18n import request_lang
 from api.pages import render
 from api.texts import ENTITY, ONTOLOGY
@@ -74,7 +74,7 @@ def ontology(request: Request, format: Format = None, accept: AcceptHeader = Non
     vocab = document()
     page = render("ontology.html", title="本体" if lang == "zh" else "Ontology", lang=lang, vocab=vocab,
                   t=ONTOLOGY[lang], pick=in_lang, kind_zh=KIND_ZH, english_only=vocab.untranslated("zh"),
-                  prefixes=CURIE_PREFIXES, counts=counts_from_manifest(request.app.state.manifest))
+                  prefixes=CURIE_PREFIXES, counts=counts_from_manifest(snapshot(request).manifest))
     return HTMLResponse(page, headers=VARY)
 
 

@@ -1,0 +1,495 @@
+"""Changes to the curated statements: applied, validated like a build, committed as a version, reversible.
+
+A change acts on the *curated* statements (what `graph/data` holds: entities, labels, claims with their status
+and evidence, figures), never on the built graph directly: the build's own pipeline (evidence at its offsets,
+ICD-10 codes, no relation without a claim, labels, notes, SHACL, then claims materialised, entailments,
+blank nodes named) runs on the changed statements, and only a change that passes every check is committed.
+So a triple the build derives (`ttc:Center kg:offers ttc:HeadMRI`, from its claim) changes only through the
+claim it comes from, and the served graph of a version is exactly what a build of its statements gives.
+
+`Content` is what the service serves (the build of graph/data, then the versions of its run) and the only
+writer: `change` (a SPARQL 1.1 Update, or a Graph Store Protocol operation), `rollback`, `add_source`.
+Stores follow the ledger: an on-disk store gets a new directory per version before the commit; a remote
+server gets the change before the commit (a crash in between is repaired from the ledger at the next start);
+query workers holding the graph in memory replay each committed version before their next query.
+
+Imports rdflib, pyoxigraph and the graph package; nothing of `api`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from graph.build import Built, Inputs, build
+from graph.guard import _may_read_service, tokens
+from graph.ledger import VERSIONS_GRAPH, Ledger, Version, audit_quads, canonical_lines, now, served_lines
+from graph.namespaces import PREFIXES, bind_prefixes
+from graph.problems import BuildRefused, Problem
+from graph.replicas import build_version_store, version_store_path
+from graph.settings import Settings
+from graph.store import Dataset, remote_store
+from graph.sources import DATA_DIR, SOURCE_DIR, data_files, parse_files
+
+#: Update keywords that reach outside the curated statements: the network (LOAD, SERVICE) or named graphs.
+_REFUSED_WORDS = {"LOAD": "LOAD reads a document from the network",
+                  "GRAPH": "the curated statements are one default graph: name no graph",
+                  "WITH": "the curated statements are one default graph: name no graph",
+                  "USING": "the curated statements are one default graph: name no graph",
+                  "NAMED": "the curated statements are one default graph: name no graph",
+                  "CREATE": "the curated statements are one default graph: create no graph",
+                  "COPY": "the curated statements are one default graph: copy no graph",
+                  "MOVE": "the curated statements are one default graph: move no graph",
+                  "ADD": "the curated statements are one default graph: add no graph"}
+#: Upload formats of the Graph Store Protocol, parsed by Oxigraph: it fetches nothing (no external XML entity,
+#: no remote JSON-LD context), whatever the document asks.
+UPLOAD_FORMATS = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
+                  "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/ld+json": ox.RdfFormat.JSON_LD}
+_SOURCE_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.txt$"
+
+
+class ChangeRefused(ValueError):
+    """The change breaks a rule; nothing was changed. `problems` says which rules, at which nodes."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.rule, p.focus or "", p.message))
+        super().__init__(f"{len(self.problems)} problem(s): " + "; ".join(p.message for p in self.problems[:5]))
+
+    def violations(self) -> list[dict]:
+        """The problems as the API lists them: rule, focus node, message."""
+        return [{"rule": p.rule, "focus": p.focus, "message": p.message} for p in self.problems]
+
+
+class ChangeConflict(ValueError):
+    """The change cannot be made in the ledger's present state (a rollback to another run, say)."""
+
+
+class ChangeSyntaxError(ValueError):
+    """The update or the uploaded document does not parse."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The graph as served at one version: its built N-Triples and manifest (`version` None: the plain build)."""
+
+    version: int | None
+    content_sha256: str
+    ntriples: bytes
+    manifest: dict
+
+
+# -- operations on the curated statements --------------------------------------------------------------------
+
+Operation = Callable[[ox.Store], None]
+
+
+def sparql_update(text: str) -> Operation:
+    """A SPARQL 1.1 Update on the curated statements; LOAD, SERVICE and named graphs refused before it runs.
+    The project's prefixes (kg:, ttc:, ev:, schema:, prov:, …) are predeclared."""
+    problems = []
+    for kind, word in tokens(text):
+        upper = word.upper()
+        if _may_read_service(kind, word):
+            problems.append(Problem("refused", f"SERVICE is refused in updates: {word!r} would make the engine reach "
+                                    "the network; this service makes no outside requests"))
+        elif kind == "word" and upper in _REFUSED_WORDS:
+            problems.append(Problem("refused", f"{upper} is refused in updates: {_REFUSED_WORDS[upper]}"))
+    if problems:
+        raise ChangeRefused(sorted(set(problems)))
+
+    def run(store: ox.Store) -> None:
+        try:
+            store.update(text, prefixes=dict(PREFIXES))
+        except SyntaxError as exc:
+            raise ChangeSyntaxError(f"the update does not parse: {exc}") from exc
+        except (RuntimeError, OSError) as exc:
+            raise ChangeRefused([Problem("refused", f"the update failed: {exc}")]) from exc
+
+    return run
+
+
+def parse_upload(body: bytes, media_type: str) -> list[ox.Quad]:
+    """An uploaded RDF document as triples of the default graph, each blank node given a fresh label (so a POST
+    never merges into an existing one). Named graphs are refused."""
+    if media_type not in UPLOAD_FORMATS:
+        raise ChangeSyntaxError(f"cannot read {media_type!r}; send one of {', '.join(UPLOAD_FORMATS)}")
+    fresh = uuid.uuid4().hex[:12]
+    try:
+        quads = list(ox.parse(body, format=UPLOAD_FORMATS[media_type], without_named_graphs=True))
+    except SyntaxError as exc:
+        raise ChangeSyntaxError(f"the document does not parse as {media_type}: {exc}") from exc
+    return [ox.Quad(*(_fresh(term, fresh) for term in (q.subject, q.predicate, q.object))) for q in quads]
+
+
+def _fresh(term, prefix: str):  # type: ignore[no-untyped-def]
+    return ox.BlankNode(f"u{prefix}{term.value}") if isinstance(term, ox.BlankNode) else term
+
+
+def graph_store(method: str, quads: list[ox.Quad] | None = None) -> Operation:
+    """The Graph Store Protocol on the default graph: PUT replaces it, POST merges into it, DELETE empties it."""
+
+    def run(store: ox.Store) -> None:
+        if method in ("PUT", "DELETE"):
+            store.clear()
+        if quads:
+            store.extend(quads)
+
+    return run
+
+
+# -- what the service serves -----------------------------------------------------------------------------------
+
+class Content:
+    """The build of graph/data and the versions after it; answers `snapshot()` and makes every change."""
+
+    def __init__(self, settings: Settings, *, ntriples: bytes, manifest: dict, prebuilt: bool = False,
+                 data_dir: Path = DATA_DIR) -> None:
+        self.settings, self.data_dir, self.prebuilt = settings, data_dir, prebuilt
+        self.build_ntriples, self.build_manifest = ntriples, manifest
+        self.build_sha: str = manifest["content_sha256"]
+        self.ledger = Ledger(state_dir(settings))
+        self._snapshot = Snapshot(None, self.build_sha, ntriples, manifest)
+
+    # -- reading -----------------------------------------------------------------------------------------------
+
+    def run(self) -> list[Version]:
+        return [] if self.prebuilt else self.ledger.run(self.build_sha)
+
+    def head(self) -> Version | None:
+        run = self.run()
+        return run[-1] if run else None
+
+    def snapshot(self) -> Snapshot:
+        """The graph as served now: the latest version of this build's run (one `stat` when nothing changed)."""
+        head = self.head()
+        if head is None or head.content_sha256 == self._snapshot.content_sha256:
+            if head is not None and self._snapshot.version != head.id:
+                self._snapshot = Snapshot(head.id, head.content_sha256, self._snapshot.ntriples, self._snapshot.manifest)
+            return self._snapshot
+        ntriples, manifest = self._served(head)
+        self._snapshot = Snapshot(head.id, head.content_sha256, ntriples, manifest)
+        return self._snapshot
+
+    def _served(self, version: Version) -> tuple[bytes, dict]:
+        if version.content_sha256 == self.build_sha:
+            return self.build_ntriples, self.build_manifest
+        kept = self.ledger.served(version.content_sha256)
+        if kept is not None:
+            return kept
+        built = self._build(self.ledger.curated_lines(version))  # a pruned cache: rebuilt from the statements
+        self.ledger.save_served(built.ntriples, built.manifest)
+        return built.ntriples, built.manifest
+
+    def curated_lines(self) -> set[str]:
+        head = self.head()
+        return self.ledger.curated_lines(head) if head is not None else set(self._base_lines())
+
+    def curated_turtle(self) -> bytes:
+        """The curated statements as Turtle with the project's prefixes (the Graph Store's default graph)."""
+        graph = Graph()
+        graph.parse(data="\n".join(sorted(self.curated_lines())), format="nt")
+        bind_prefixes(graph)
+        return graph.serialize(format="turtle", encoding="utf-8")
+
+    def source_dir(self) -> Path:
+        """A directory holding every source document: graph/data's and those staff uploaded."""
+        return self.data_dir / "source"
+
+    # -- writing -----------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """At start-up: open this build's run in the ledger, if the ledger is in use (updates on, or versions
+        already there). Changes made on an earlier build that graph/data does not hold are carried onto this
+        build as a version of their own, or, if they no longer pass the checks, start-up stops and says how to
+        export them: a rebuild never drops what staff changed without a word."""
+        if self.prebuilt or not (self.settings.updates_enabled or self.ledger.exists()):
+            return
+        with self.ledger.writing():
+            if self.ledger.run(self.build_sha):
+                return
+            base = self.ledger.save_base(self.build_sha, self._curated_graph())
+            previous = self._latest_run()
+            self._commit_build_record(previous[-1].content_sha256 if previous else None)
+            if previous:
+                self._carry(previous, base)
+
+    def _latest_run(self) -> list[Version]:
+        versions = self.ledger.all()
+        starts = [i for i, v in enumerate(versions) if v.kind == "build"]
+        return versions[starts[-1]:] if starts else []
+
+    def _carry(self, previous: list[Version], base: list[str]) -> None:
+        added, removed = net_change(self.ledger, previous)
+        new_base = set(base)
+        if added <= new_base and not (removed & new_base):
+            return  # graph/data holds every change of the earlier run
+        carried = (new_base - removed) | added
+        try:
+            self._commit_change(carried, by="system", kind="carry",
+                                message=f"changes made on build {previous[0].build[:12]} (versions "
+                                        f"{previous[0].id}–{previous[-1].id}) carried onto this build")
+        except ChangeRefused as exc:
+            raise SystemExit(
+                f"The graph was changed by staff after build {previous[0].build[:12]} (versions {previous[0].id}–"
+                f"{previous[-1].id}), and those changes do not pass the checks on the new build of graph/data:\n  "
+                + "\n  ".join(p.message for p in exc.problems[:20])
+                + "\nExport them with `thoracic-kg export-changes --build " + previous[0].build[:12] + " -o DIR`, "
+                "merge them into graph/data by hand, and start again.") from exc
+
+    def change(self, operation: Operation, *, by: str, message: str, kind: str) -> Version:
+        """Apply `operation` to the curated statements and commit it, or raise ChangeRefused changing nothing."""
+        self._writable()
+        with self.ledger.writing():
+            self._open_run()
+            store = ox.Store()
+            before = self.curated_lines()
+            if before:  # parsed, not bulk-loaded: the parser keeps blank node labels, the loader renames them
+                store.extend(ox.parse("\n".join(before).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+            operation(store)
+            if any(q.graph_name != ox.DefaultGraph() for q in store):
+                raise ChangeRefused([Problem("refused", "the change wrote into a named graph; the curated "
+                                             "statements are one default graph")])
+            after = {_tag_case(line) for line in served_lines(ox.serialize(store, format=ox.RdfFormat.N_TRIPLES) or b"")}
+            return self._commit_change(after, by=by, message=message, kind=kind, before=before)
+
+    def rollback(self, target: int, *, by: str, message: str = "") -> Version:
+        """Return the graph to exactly the content of version `target` (of this build's run), as a new version."""
+        self._writable()
+        with self.ledger.writing():
+            self._open_run()
+            run = {v.id: v for v in self.run()}
+            if target not in run:
+                known = self.ledger.ids()
+                raise ChangeConflict(f"version {target} does not exist" if target not in known else
+                                     f"version {target} was made on an earlier build of graph/data; a rollback "
+                                     f"reaches the versions of the current build only ({min(run)}–{max(run)})")
+            wanted = self.ledger.curated_lines(run[target])
+            return self._commit_change(wanted, by=by, kind="rollback", rollback_of=target,
+                                       message=message or f"rollback to version {target}")
+
+    def add_source(self, name: str, text: bytes, *, by: str, message: str = "") -> Version:
+        """Keep a new source document, so that evidence spans may quote it; recorded as a version."""
+        self._writable()
+        if not re.match(_SOURCE_NAME, name):
+            raise ChangeRefused([Problem("source", f"{name!r} is no source document name: letters, digits, '.', '_' "
+                                         "and '-', ending in .txt", focus=name)])
+        try:
+            text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ChangeRefused([Problem("source", f"the document is not UTF-8 text: {exc}", focus=name)]) from exc
+        with self.ledger.writing():
+            self._open_run()
+            existing = self._source_path(name)
+            if existing is not None:
+                if existing.read_bytes() == text:
+                    raise ChangeRefused([Problem("no-change", f"{name} is already held, with this text", focus=name)])
+                raise ChangeConflict(f"a source document named {name} is already held with other text; evidence "
+                                     "may quote it, so it is never replaced: upload the new text under a new name")
+            self.ledger.sources_dir.mkdir(parents=True, exist_ok=True)
+            (self.ledger.sources_dir / name).write_bytes(text)
+            head = self.head()
+            assert head is not None
+            digest = hashlib.sha256(text).hexdigest()
+            version = Version(self.ledger.next_id(), now(), by, message or f"source document {name} (sha256 "
+                              f"{digest[:12]})", "source", self.build_sha, head.content_sha256, head.content_sha256,
+                              source=name)
+            self._apply_to_store(version, head)
+            return self.ledger.commit(version)
+
+    def sync_audit(self, store) -> None:  # type: ignore[no-untyped-def]
+        """Give a remote server the audit trail it lacks (a fresh server, or one loaded before any change)."""
+        versions = self.ledger.all()
+        if not versions:
+            return
+        asked = f"ASK {{ GRAPH <{VERSIONS_GRAPH}> {{ <{versions[-1].iri}> ?p ?o }} }}"
+        if b"true" in store.answer(asked, formats={"boolean": "json"}, dataset=Dataset(named=(VERSIONS_GRAPH,))).body:
+            return
+        store.add_quads("".join(audit_quads(v) for v in versions))
+
+    def reader(self):  # type: ignore[no-untyped-def]
+        """A store holding the graph as served now, for the command line: memory, the version's on-disk store
+        (read-only), or the remote server (which the service keeps current)."""
+        from graph.store import OxigraphStore, prepared_store
+
+        now = self.snapshot()
+        if self.settings.store == "disk":
+            head = self.head()
+            path = version_store_path(self.settings, self.ledger, head) if head is not None else None
+            if path is not None and path.is_dir():
+                return OxigraphStore(path, read_only=True)
+        return prepared_store(self.settings, ntriples=now.ntriples, content_sha256=now.content_sha256)
+
+    def export_changes(self, build_sha: str | None = None) -> tuple[bytes, bytes, list[Version]]:
+        """The changes of a run (this build's, or the run that started on `build_sha`, a prefix of it will do), as
+        two Turtle documents in the curated files' own form: the statements to add, and those to remove (a
+        changed claim is removed whole and added whole, as its `[] a kg:Claim` block)."""
+        runs = self._runs()
+        wanted = [r for r in runs if r[0].build.startswith(build_sha)] if build_sha else [
+            r for r in runs if r[0].build == self.build_sha]
+        if not wanted:
+            raise ChangeConflict(f"no run of changes on build {build_sha or self.build_sha[:12]}; "
+                                 "`thoracic-kg history` lists the versions")
+        run = wanted[-1]
+        added, removed = net_change(self.ledger, run) if len(run) > 1 else (set(), set())
+        return _turtle(added, "add to graph/data"), _turtle(removed, "remove from graph/data"), run
+
+    def _runs(self) -> list[list[Version]]:
+        runs: list[list[Version]] = []
+        for version in self.ledger.all():
+            if version.kind == "build" or not runs:
+                runs.append([])
+            runs[-1].append(version)
+        return runs
+
+    def _writable(self) -> None:
+        if self.prebuilt:
+            raise ChangeConflict("this server serves a prebuilt graph file (TKG_GRAPH_FILE), not the curated "
+                                 "statements of graph/data: it takes no changes")
+
+    def _open_run(self) -> None:
+        if not self.ledger.run(self.build_sha):
+            self.ledger.save_base(self.build_sha, self._curated_graph())
+            head = self.ledger.head()
+            self._commit_build_record(head.content_sha256 if head else None)
+
+    def _commit_build_record(self, parent: str | None) -> Version:
+        record = Version(self.ledger.next_id(), now(), "build", f"built from graph/data "
+                         f"({self.build_manifest.get('triples', '?')} triples)", "build", self.build_sha, parent,
+                         self.build_sha)
+        self._apply_to_store(record, None)
+        return self.ledger.commit(record)
+
+    def _commit_change(self, after: set[str], *, by: str, message: str, kind: str, before: set[str] | None = None,
+                       rollback_of: int | None = None) -> Version:
+        before = self.curated_lines() if before is None else before
+        added, removed = sorted(after - before), sorted(before - after)
+        if not added and not removed:
+            raise ChangeRefused([Problem("no-change", "the change leaves the curated statements as they were; a "
+                                         "triple the build derives (from a claim, or an entailment) changes only "
+                                         "through the claim it comes from")])
+        built = self._build(after)
+        head = self.head()
+        assert head is not None
+        old = served_lines(self._served(head)[0])
+        new = served_lines(built.ntriples)
+        version = Version(self.ledger.next_id(), now(), by, message, kind, self.build_sha, head.content_sha256,
+                          built.manifest["content_sha256"], tuple(added), tuple(removed),
+                          tuple(sorted(new - old)), tuple(sorted(old - new)), rollback_of=rollback_of)
+        self.ledger.save_served(built.ntriples, built.manifest)
+        self._apply_to_store(version, head)
+        return self.ledger.commit(version)
+
+    def _build(self, lines: set[str]) -> Built:
+        """The build of a set of curated statements against every source document: refused with its problems."""
+        with tempfile.TemporaryDirectory(prefix="tkg-change-") as work:
+            root = Path(work)
+            (root / "source").mkdir()
+            for path in [*sorted(SOURCE_DIR.glob("*.txt")), *self.ledger.source_files()]:
+                shutil.copyfile(path, root / "source" / path.name)
+            data = root / "curated.ttl"  # N-Triples lines under the project's prefixes: problems name kg:, ttc:, …
+            declared = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
+            data.write_text(declared + "\n".join(sorted(lines)) + "\n", encoding="utf-8")
+            try:
+                built = build(Inputs(data=(data,), source_dir=root / "source"))
+            except BuildRefused as exc:
+                raise ChangeRefused([Problem(p.rule, p.message, focus=p.focus) for p in exc.problems]) from exc
+        built.manifest.pop("inputs", None)
+        built.manifest.pop("input_fingerprint", None)
+        built.manifest["build"] = self.build_sha
+        return built
+
+    def _apply_to_store(self, version: Version, head: Version | None) -> None:
+        """Prepare the store for the commit: a new on-disk store directory, or the change sent to the remote
+        server (a build record: its audit only). Memory workers need nothing: they replay committed versions."""
+        if self.settings.store == "disk":
+            build_version_store(self.settings, self.ledger, version, head)
+        elif self.settings.store == "remote":
+            store = remote_store(self.settings)
+            try:
+                if version.kind == "build":
+                    store.add_quads(audit_quads(version))
+                else:
+                    store.apply_change(version.served_removed, version.served_added, audit_quads(version),
+                                       content_sha256=version.content_sha256,
+                                       ntriples=self._served(version)[0])
+            finally:
+                store.close()
+
+    def _base_lines(self) -> list[str]:
+        path = self.ledger.base_path(self.build_sha)
+        return self.ledger.base_lines(self.build_sha) if path.exists() else canonical_lines(self._curated_graph())
+
+    def _curated_graph(self) -> Graph:
+        parsed = parse_files(data_files(self.data_dir))
+        return parsed.merged()
+
+    def _source_path(self, name: str) -> Path | None:
+        for path in (SOURCE_DIR / name, self.ledger.sources_dir / name):
+            if path.exists():
+                return path
+        return None
+
+
+_TAG = re.compile(r'"@([A-Za-z]+(?:-[A-Za-z0-9]+)*) \.$')
+
+
+def _tag_case(line: str) -> str:
+    """A line with its language tag in the conventional case (`zh-Hans`, `en-GB`) that the curated files use:
+    Oxigraph writes tags in lower case, and the same literal must give the same line on both sides of a change.
+
+    Example:
+        >>> _tag_case('<urn:a> <urn:b> "x"@zh-hans .')
+        '<urn:a> <urn:b> "x"@zh-Hans .'
+    """
+    found = _TAG.search(line)
+    if found is None:
+        return line
+    parts = found.group(1).split("-")
+    cased = [parts[0].lower()] + [p.title() if len(p) == 4 else p.upper() if len(p) == 2 else p.lower()
+                                  for p in parts[1:]]
+    return line[:found.start(1)] + "-".join(cased) + line[found.end(1):]
+
+
+def _turtle(lines: set[str], what: str) -> bytes:
+    graph = Graph()
+    graph.parse(data="\n".join(sorted(lines)), format="nt")
+    bind_prefixes(graph)
+    header = (f"# Statements to {what}, written by `thoracic-kg export-changes`: {len(lines)} triple(s).\n"
+              "# A claim is a blank node `[] a kg:Claim ...`: a changed claim appears whole in both files.\n")
+    return header.encode("utf-8") + graph.serialize(format="turtle", encoding="utf-8")
+
+
+def open_content(settings: Settings) -> Content:
+    """The service's content for these settings: the build of graph/data (reused when current) or the prebuilt
+    file, with the ledger; not yet started."""
+    from graph.build import cached_build, prebuilt
+
+    ntriples, manifest = prebuilt(settings.graph_file) if settings.graph_file else cached_build(settings.build_dir)
+    return Content(settings, ntriples=ntriples, manifest=manifest, prebuilt=settings.graph_file is not None)
+
+
+def net_change(ledger: Ledger, run: list[Version]) -> tuple[set[str], set[str]]:
+    """What a run of versions changed, as canonical lines: (added, removed) between its base and its head."""
+    base = set(ledger.base_lines(run[0].build))
+    head = ledger.curated_lines(run[-1])
+    graph = Graph()
+    graph.parse(data="\n".join(sorted(head)), format="nt")
+    head_canonical = set(canonical_lines(graph))
+    return head_canonical - base, base - head_canonical
+
+
+def state_dir(settings: Settings) -> Path:
+    return settings.state_dir or settings.build_dir / "state"
+
+
+__all__ = ["ChangeConflict", "ChangeRefused", "ChangeSyntaxError", "Content", "Snapshot", "UPLOAD_FORMATS",
+           "graph_store", "net_change", "open_content", "parse_upload", "sparql_update", "state_dir"]
