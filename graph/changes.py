@@ -258,7 +258,8 @@ class Content:
             if any(q.graph_name != ox.DefaultGraph() for q in store):
                 raise ChangeRefused([Problem("refused", "the change wrote into a named graph; the curated "
                                              "statements are one default graph")])
-            after = {_tag_case(line) for line in served_lines(ox.serialize(store, format=ox.RdfFormat.N_TRIPLES) or b"")}
+            after = _canonical({_tag_case(line) for line in
+                                served_lines(ox.serialize(store, format=ox.RdfFormat.N_TRIPLES) or b"")})
             return self._commit_change(after, by=by, message=message, kind=kind, before=before)
 
     def rollback(self, target: int, *, by: str, message: str = "") -> Version:
@@ -437,6 +438,16 @@ class Content:
             if path.exists():
                 return path
         return None
+
+
+def _canonical(lines: set[str]) -> set[str]:
+    """The statements with their blank nodes labelled by content (`canonical_lines`): the curated statements are
+    always kept so, so that a change is what differs in content, whatever labels an update or an upload gave its
+    blank nodes (a PUT of the same document changes nothing; a claim whose status changes is one claim removed and
+    one added)."""
+    graph = Graph()
+    graph.parse(data="\n".join(sorted(lines)), format="nt")
+    return set(canonical_lines(graph))
 
 
 _TAG = re.compile(r'"@([A-Za-z]+(?:-[A-Za-z0-9]+)*) \.$')

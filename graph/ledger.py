@@ -173,6 +173,16 @@ class Ledger:
                 return versions[index:] if versions[index].build == build_sha else []
         return []
 
+    def run_of(self, version: Version) -> list[Version]:
+        """The versions of the run `version` belongs to, from its build record up to `version` itself."""
+        ids = [i for i in self.ids() if i <= version.id]
+        run: list[Version] = []
+        for version_id in reversed(ids):
+            run.append(self.get(version_id))
+            if run[-1].kind == "build":
+                break
+        return run[::-1]
+
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
         """Hold the writer's lock (blocking) for one change, across every process using this directory."""
@@ -215,7 +225,7 @@ class Ledger:
 
     def curated_lines(self, version: Version) -> set[str]:
         """The curated statements at `version`: its run's base with every change of the run up to it replayed."""
-        run = [v for v in self.run(version.build) if v.id <= version.id]
+        run = self.run_of(version)
         lines = set(self.base_lines(version.build))
         for step in run:
             lines.difference_update(step.removed)
