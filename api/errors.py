@@ -19,7 +19,7 @@ from api.auth import NotAllowed
 from api.conneg import NotAcceptable
 from api.deps import _store
 from api.ratelimit import is_expensive
-from graph.changes import ChangeConflict, ChangeRefused, ChangeSyntaxError
+from graph.changes import ChangeConflict, ChangeRefused, ChangeSyntaxError, UnsupportedMedia
 from graph.guard import QueryRefused
 from graph.network.projection import UnknownEntity
 from graph.store import QueryRejected, QuerySyntaxError, QueryTimeout, ResultTooLarge, StoreUnavailable
@@ -145,6 +145,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ChangeSyntaxError)
     def _change_syntax(_: Request, exc: ChangeSyntaxError) -> PlainTextResponse:
+        if isinstance(exc, UnsupportedMedia):
+            return PlainTextResponse(f"{exc}\n无法读取该格式：更改未执行", status_code=415)
         return PlainTextResponse(f"{exc}\n无法解析：更改未执行", status_code=400)
 
     @app.exception_handler(ChangeConflict)

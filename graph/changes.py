@@ -50,6 +50,8 @@ _REFUSED_WORDS = {"LOAD": "LOAD reads a document from the network",
                   "COPY": "the curated statements are one default graph: copy no graph",
                   "MOVE": "the curated statements are one default graph: move no graph",
                   "ADD": "the curated statements are one default graph: add no graph"}
+#: Prefixes an update may use without declaring them: the project's, and Dublin Core terms (source documents).
+UPDATE_PREFIXES = {**PREFIXES, "dcterms": "http://purl.org/dc/terms/"}
 #: Upload formats of the Graph Store Protocol, parsed by Oxigraph: it fetches nothing (no external XML entity,
 #: no remote JSON-LD context), whatever the document asks.
 UPLOAD_FORMATS = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
@@ -75,6 +77,10 @@ class ChangeConflict(ValueError):
 
 class ChangeSyntaxError(ValueError):
     """The update or the uploaded document does not parse."""
+
+
+class UnsupportedMedia(ChangeSyntaxError):
+    """The uploaded document is in a format the graph store does not read."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +114,7 @@ def sparql_update(text: str) -> Operation:
 
     def run(store: ox.Store) -> None:
         try:
-            store.update(text, prefixes=dict(PREFIXES))
+            store.update(text, prefixes=UPDATE_PREFIXES)
         except SyntaxError as exc:
             raise ChangeSyntaxError(f"the update does not parse: {exc}") from exc
         except (RuntimeError, OSError) as exc:
@@ -121,7 +127,8 @@ def parse_upload(body: bytes, media_type: str) -> list[ox.Quad]:
     """An uploaded RDF document as triples of the default graph, each blank node given a fresh label (so a POST
     never merges into an existing one). Named graphs are refused."""
     if media_type not in UPLOAD_FORMATS:
-        raise ChangeSyntaxError(f"cannot read {media_type!r}; send one of {', '.join(UPLOAD_FORMATS)}")
+        raise UnsupportedMedia(f"cannot read {media_type or 'a body without Content-Type'}; send one of "
+                               f"{', '.join(UPLOAD_FORMATS)}")
     fresh = uuid.uuid4().hex[:12]
     try:
         quads = list(ox.parse(body, format=UPLOAD_FORMATS[media_type], without_named_graphs=True))
@@ -502,5 +509,5 @@ def state_dir(settings: Settings) -> Path:
     return settings.state_dir or settings.build_dir / "state"
 
 
-__all__ = ["ChangeConflict", "ChangeRefused", "ChangeSyntaxError", "Content", "Snapshot", "UPLOAD_FORMATS",
+__all__ = ["ChangeConflict", "ChangeRefused", "ChangeSyntaxError", "Content", "Snapshot", "UPLOAD_FORMATS", "UnsupportedMedia",
            "graph_store", "net_change", "open_content", "parse_upload", "sparql_update", "state_dir"]
