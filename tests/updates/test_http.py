@@ -44,6 +44,16 @@ def _statuses(base: str, times: int = 12) -> list[set[str]]:
     return seen
 
 
+def _equipment_status(base: str) -> str:
+    """The status of the network's "has equipment" edge to the Da Vinci system (asked of both HTTP processes)."""
+    seen = set()
+    for _ in range(4):
+        view = httpx.get(f"{base}/api/graph/entity", params={"id": "ttc:DaVinciSurgicalSystem"}).json()
+        seen |= {edge["status"] for edge in view["edges"] if edge["label"] == "has equipment"}
+    assert len(seen) == 1, seen
+    return seen.pop()
+
+
 def test_changes_need_a_token_and_updates_can_be_off(server: str, live_server: str) -> None:
     before = _versions(server)
     missing = httpx.post(f"{server}/update", content=TO_INFERRED, headers=UPDATE)
@@ -81,6 +91,7 @@ def test_an_accepted_change_is_seen_by_every_worker_listed_and_reversible(server
     version = changed.json()["version"]
     assert (version["by"], version["message"], version["kind"]) == ("alice", "weighed as inferred", "update")
     assert _statuses(server) == [{"Inferred"}] * 12  # the very next query, on every process and worker
+    assert _equipment_status(server) == "inferred"  # the network's cache is keyed by the version's content
     listed = _versions(server)
     assert listed[0]["id"] == version["id"] and [v["id"] for v in listed] == sorted((v["id"] for v in listed), reverse=True)
     assert {"id", "at", "by", "message", "added", "removed", "content_sha256"} <= set(listed[0])
@@ -95,6 +106,7 @@ def test_an_accepted_change_is_seen_by_every_worker_listed_and_reversible(server
     assert back.status_code == 200 and back.json()["version"]["rollback_of"] == 1
     assert back.json()["version"]["content_sha256"] == built.manifest["content_sha256"]
     assert _statuses(server) == [{"Ambiguous"}] * 12
+    assert _equipment_status(server) == "ambiguous"
     assert httpx.post(f"{server}/api/versions/999/rollback", headers=AUTH).status_code == 404
 
 
