@@ -14,6 +14,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
+from api.auth import tokens_of
 from api.pages import CSP
 from api.ratelimit import RateLimit
 from api.request_limits import RequestLimits
@@ -74,6 +75,11 @@ def create_app(settings: Settings) -> FastAPI:
     """The application; the catalog is parsed now, so a broken query fails start-up, not a request."""
     query_catalog = load_catalog()
     vendor = check_front_end(settings)
+    if settings.updates_enabled:  # a malformed token setting or a missing token file stops the start, said plainly
+        try:
+            tokens_of(settings)
+        except (OSError, ValueError) as exc:
+            raise SystemExit(f"The update tokens cannot be read: {exc}") from None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -221,13 +221,7 @@ class Content:
         if self.prebuilt or not (self.settings.updates_enabled or self.ledger.exists()):
             return
         with self.ledger.writing():
-            if self.ledger.run(self.build_sha):
-                return
-            base = self.ledger.save_base(self.build_sha, self._curated_graph())
-            previous = self._latest_run()
-            self._commit_build_record(previous[-1].content_sha256 if previous else None)
-            if previous:
-                self._carry(previous, base)
+            self._open_run()
 
     def _latest_run(self) -> list[Version]:
         versions = self.ledger.all()
@@ -334,7 +328,11 @@ class Content:
             path = version_store_path(self.settings, self.ledger, head) if head is not None else None
             if path is not None and path.is_dir():
                 return OxigraphStore(path, read_only=True)
-        return prepared_store(self.settings, ntriples=now.ntriples, content_sha256=now.content_sha256)
+        store = prepared_store(self.settings, ntriples=now.ntriples, content_sha256=now.content_sha256)
+        if isinstance(store, OxigraphStore) and store.path is None and self.ledger.exists():  # and the audit trail
+            store.apply_change((), (), "".join(audit_quads(v) for v in self.ledger.all()),
+                               content_sha256=now.content_sha256)
+        return store
 
     def export_changes(self, build_sha: str | None = None) -> tuple[bytes, bytes, list[Version]]:
         """The changes of a run (this build's, or the run that started on `build_sha`, a prefix of it will do), as
@@ -364,10 +362,15 @@ class Content:
                                  "statements of graph/data: it takes no changes")
 
     def _open_run(self) -> None:
-        if not self.ledger.run(self.build_sha):
-            self.ledger.save_base(self.build_sha, self._curated_graph())
-            head = self.ledger.head()
-            self._commit_build_record(head.content_sha256 if head else None)
+        """Start this build's run in the ledger unless it is open (under the writer's lock): its build record, and
+        the earlier build's changes carried over. Every writer does it first, the command line's as the server's."""
+        if self.ledger.run(self.build_sha):
+            return
+        base = self.ledger.save_base(self.build_sha, self._curated_graph())
+        previous = self._latest_run()
+        self._commit_build_record(previous[-1].content_sha256 if previous else None)
+        if previous:
+            self._carry(previous, base)
 
     def _commit_build_record(self, parent: str | None) -> Version:
         record = Version(self.ledger.next_id(), now(), "build", f"built from graph/data "

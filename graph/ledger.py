@@ -115,6 +115,7 @@ class Ledger:
     directory: Path
     _listing: tuple[int, tuple[int, ...]] | None = field(default=None, repr=False)
     _cache: dict[int, Version] = field(default_factory=dict, repr=False)
+    _runs: dict[str, tuple[tuple[int, ...], list[Version]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.directory = Path(self.directory)
@@ -136,15 +137,19 @@ class Ledger:
         return bool(self.ids())
 
     def ids(self) -> tuple[int, ...]:
-        """The committed versions' ids, oldest first; re-listed only when the directory changed."""
+        """The committed versions' ids, oldest first. Versions are numbered without gaps and never removed, so
+        while the next one's file does not exist the listing stands: one `stat` per call (a directory's mtime
+        would do only to the file system's clock tick, and two commits may share one)."""
+        if self._listing is not None:
+            if not (self.versions_dir / f"{self._listing[0] + 1:06d}.json").exists():
+                return self._listing[1]
         try:
-            stamp = self.versions_dir.stat().st_mtime_ns
+            names = os.listdir(self.versions_dir)
         except FileNotFoundError:
             return ()
-        if self._listing is None or self._listing[0] != stamp:
-            found = sorted(int(m.group(1)) for m in map(_VERSION_FILE.match, os.listdir(self.versions_dir)) if m)
-            self._listing = (stamp, tuple(found))
-        return self._listing[1]
+        found = tuple(sorted(int(m.group(1)) for m in map(_VERSION_FILE.match, names) if m))
+        self._listing = (found[-1] if found else 0, found)
+        return found
 
     def get(self, version_id: int) -> Version:
         """One version (KeyError if there is none of that id)."""
@@ -166,7 +171,17 @@ class Ledger:
 
     def run(self, build_sha: str) -> list[Version]:
         """The versions of the current run on build `build_sha`: its build record and every version after it,
-        or [] if the ledger's latest run started on another build (or none did)."""
+        or [] if the ledger's latest run started on another build (or none did). Read again only when a version
+        was committed (each request asks)."""
+        ids = self.ids()
+        known = self._runs.get(build_sha)
+        if known is not None and known[0] is ids:
+            return known[1]
+        run = self._run(build_sha)
+        self._runs[build_sha] = (ids, run)
+        return run
+
+    def _run(self, build_sha: str) -> list[Version]:
         versions = self.all()
         for index in range(len(versions) - 1, -1, -1):
             if versions[index].kind == "build":

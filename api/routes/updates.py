@@ -58,16 +58,20 @@ async def update(request: Request, content: ContentDep, editor: EditorDep,
     and checked like graph/data (evidence at its offsets, ICD-10 codes, claims, labels, notes, SHACL); a derived
     triple changes only through its claim."""
     body, media = await request.body(), _media_type(content_type)
+    try:
+        decoded = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return PlainTextResponse("the update is not UTF-8 text\n更新内容不是 UTF-8 文本", status_code=400)
     if media == "application/sparql-update":
-        text = body.decode("utf-8", errors="strict")
+        text = decoded
     elif media == "application/x-www-form-urlencoded":
-        form = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        form = dict(parse_qsl(decoded, keep_blank_values=True))
         if "update" not in form:
-            return PlainTextResponse("the form has no 'update' field", status_code=400)
+            return PlainTextResponse("the form has no 'update' field\n表单中没有 'update' 字段", status_code=400)
         text, message = form["update"], form.get("message", message)
     else:
-        return PlainTextResponse("send the update as application/sparql-update, or as a form with the field 'update'",
-                                 status_code=415)
+        return PlainTextResponse("send the update as application/sparql-update, or as a form with the field 'update'"
+                                 "\n请以 application/sparql-update 或带 'update' 字段的表单发送更新", status_code=415)
     operation = sparql_update(text)
     return _changed(await run_in_threadpool(content.change, operation, by=editor, message=message, kind="update"))
 
@@ -89,8 +93,8 @@ def graph_store_get(content: ContentDep, default: Annotated[str | None, Query(de
                     accept: Annotated[str | None, Header(include_in_schema=False)] = None) -> Response:
     """The curated statements as they are now (anonymous): what /update and PUT/POST/DELETE here change."""
     if graph is not None or default is None:
-        return PlainTextResponse("the graph store holds one graph, the curated statements: ask for ?default",
-                                 status_code=404)
+        return PlainTextResponse("the graph store holds one graph, the curated statements: ask for ?default\n"
+                                 "图存储只有一个图，即编审陈述：请用 ?default", status_code=404)
     if choose(accept, _RDF_OUT, default="turtle") == "ntriples":
         return Response("\n".join(sorted(content.curated_lines())) + "\n", media_type="application/n-triples")
     return Response(content.curated_turtle(), media_type="text/turtle; charset=utf-8")
@@ -156,7 +160,8 @@ def version(content: ContentDep, version_id: Annotated[int, Path(ge=1, le=10**9)
     try:
         found = content.ledger.get(version_id)
     except KeyError:
-        return PlainTextResponse(f"there is no version {version_id}; /api/versions lists them", status_code=404)
+        return PlainTextResponse(f"there is no version {version_id}; /api/versions lists them\n"
+                                 f"没有版本 {version_id}；/api/versions 列出全部版本", status_code=404)
     return JSONResponse({**found.summary(), "statements_added": list(found.added),
                          "statements_removed": list(found.removed)})
 
@@ -167,7 +172,8 @@ def rollback(content: ContentDep, editor: EditorDep, version_id: Annotated[int, 
              message: Annotated[str, _MESSAGE] = "") -> Response:
     """Return the graph to exactly the content of that version (bearer token); a new version records it."""
     if version_id not in content.ledger.ids():
-        return PlainTextResponse(f"there is no version {version_id}; /api/versions lists them", status_code=404)
+        return PlainTextResponse(f"there is no version {version_id}; /api/versions lists them\n"
+                                 f"没有版本 {version_id}；/api/versions 列出全部版本", status_code=404)
     return _changed(content.rollback(version_id, by=editor, message=message))
 
 
@@ -179,6 +185,7 @@ async def upload_source(request: Request, content: ContentDep, editor: EditorDep
     """Keep a new source document (UTF-8 `text/plain`), so that new evidence spans may quote it (bearer token).
     A document once held is never replaced: evidence may quote it."""
     if _media_type(content_type) != "text/plain":
-        return PlainTextResponse("send the source document as text/plain; charset=utf-8", status_code=415)
+        return PlainTextResponse("send the source document as text/plain; charset=utf-8\n"
+                                 "请以 text/plain; charset=utf-8 发送来源文档", status_code=415)
     body = await request.body()
     return _changed(await run_in_threadpool(content.add_source, name, body, by=editor, message=message))

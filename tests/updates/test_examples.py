@@ -183,10 +183,6 @@ def test_the_command_line_applies_an_accepted_example_and_refuses_a_refused_one(
     assert "from the examples" in listed.stdout and len(listed.stdout.splitlines()) == 2
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="BUG: `thoracic-kg update` and `rollback` open "
-                   "the new build's run without Content.start(), so changes made on an earlier build are not carried "
-                   "over, and a later start finds the run open and never carries them: the staff change is dropped "
-                   "without a word")
 def test_a_change_from_the_command_line_after_a_rebuild_keeps_the_earlier_changes(tmp_path: Path,
                                                                                   built: Built) -> None:
     settings = _settings(tmp_path)
@@ -203,9 +199,6 @@ def test_a_change_from_the_command_line_after_a_rebuild_keeps_the_earlier_change
     assert ACCEPTED[0].gains[0] in _served(server), "the change made on the earlier build was dropped"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="BUG: `thoracic-kg query` on the memory store "
-                   "(Content.reader) holds the latest version's built graph but not the audit graph the server's "
-                   "workers hold, so a PROV query of the versions finds nothing on the command line")
 def test_the_command_line_reader_holds_the_audit_graph(content: Content) -> None:
     first = content.ledger.all()[0]
     asked = f"ASK {{ GRAPH <{VERSIONS_GRAPH}> {{ <{first.iri}> a <{PREFIXES['prov']}Activity> }} }}"
