@@ -38,7 +38,7 @@ from graph.problems import BuildRefused, Problem
 from graph.replicas import build_version_store, version_store_path
 from graph.settings import Settings
 from graph.store import Dataset, remote_store
-from graph.sources import DATA_DIR, SOURCE_DIR, data_files, parse_files
+from graph.sources import DATA_DIR, data_files, parse_files
 
 #: Update keywords that reach outside the curated statements: the network (LOAD, SERVICE) or named graphs.
 _REFUSED_WORDS = {"LOAD": "LOAD reads a document from the network",
@@ -69,6 +69,14 @@ class ChangeRefused(ValueError):
     def violations(self) -> list[dict]:
         """The problems as the API lists them: rule, focus node, message."""
         return [{"rule": p.rule, "focus": p.focus, "message": p.message} for p in self.problems]
+
+
+class CarryRefused(ChangeRefused):
+    """Changes of an earlier build's run do not pass the checks on this build; nothing was committed."""
+
+    def __init__(self, problems: list[Problem], run: list[Version]) -> None:
+        super().__init__(problems)
+        self.run = run
 
 
 class ChangeConflict(ValueError):
@@ -207,10 +215,6 @@ class Content:
         bind_prefixes(graph)
         return graph.serialize(format="turtle", encoding="utf-8")
 
-    def source_dir(self) -> Path:
-        """A directory holding every source document: graph/data's and those staff uploaded."""
-        return self.data_dir / "source"
-
     # -- writing -----------------------------------------------------------------------------------------------
 
     def start(self) -> None:
@@ -221,30 +225,29 @@ class Content:
         if self.prebuilt or not (self.settings.updates_enabled or self.ledger.exists()):
             return
         with self.ledger.writing():
-            self._open_run()
+            try:
+                self._open_run()
+            except CarryRefused as exc:
+                raise SystemExit(
+                    f"The graph was changed by staff after build {exc.run[0].build[:12]} (versions {exc.run[0].id}–"
+                    f"{exc.run[-1].id}), and those changes do not pass the checks on the new build of graph/data:\n  "
+                    + "\n  ".join(f"[{p.rule}] {p.message}" + (f" (focus: {p.focus})" if p.focus else "")
+                                   for p in exc.problems[:20])
+                    + f"\nExport them with `thoracic-kg export-changes --build {exc.run[0].build[:12]} -o DIR`, merge "
+                    "them into graph/data by hand, rebuild and start again. Nothing was changed.") from None
 
     def _latest_run(self) -> list[Version]:
         versions = self.ledger.all()
         starts = [i for i, v in enumerate(versions) if v.kind == "build"]
         return versions[starts[-1]:] if starts else []
 
-    def _carry(self, previous: list[Version], base: list[str]) -> None:
+    def _carried(self, previous: list[Version], base: list[str]) -> set[str] | None:
+        """The new build's statements with an earlier run's changes on them, or None if it holds them already."""
         added, removed = net_change(self.ledger, previous)
         new_base = set(base)
         if added <= new_base and not (removed & new_base):
-            return  # graph/data holds every change of the earlier run
-        carried = (new_base - removed) | added
-        try:
-            self._commit_change(carried, by="system", kind="carry",
-                                message=f"changes made on build {previous[0].build[:12]} (versions "
-                                        f"{previous[0].id}–{previous[-1].id}) carried onto this build")
-        except ChangeRefused as exc:
-            raise SystemExit(
-                f"The graph was changed by staff after build {previous[0].build[:12]} (versions {previous[0].id}–"
-                f"{previous[-1].id}), and those changes do not pass the checks on the new build of graph/data:\n  "
-                + "\n  ".join(p.message for p in exc.problems[:20])
-                + "\nExport them with `thoracic-kg export-changes --build " + previous[0].build[:12] + " -o DIR`, "
-                "merge them into graph/data by hand, and start again.") from exc
+            return None  # graph/data holds every change of the earlier run
+        return (new_base - removed) | added
 
     def change(self, operation: Operation, *, by: str, message: str, kind: str) -> Version:
         """Apply `operation` to the curated statements and commit it, or raise ChangeRefused changing nothing."""
@@ -368,9 +371,18 @@ class Content:
             return
         base = self.ledger.save_base(self.build_sha, self._curated_graph())
         previous = self._latest_run()
+        carried = self._carried(previous, base) if previous else None
+        built = None
+        if carried is not None:  # checked before anything is committed: a refusal leaves the ledger as it was
+            try:
+                built = self._build(carried)
+            except ChangeRefused as exc:
+                raise CarryRefused(exc.problems, previous) from None
         self._commit_build_record(previous[-1].content_sha256 if previous else None)
-        if previous:
-            self._carry(previous, base)
+        if carried is not None:
+            self._commit_change(carried, by="system", kind="carry", built=built,
+                                message=f"changes made on build {previous[0].build[:12]} (versions "
+                                        f"{previous[0].id}–{previous[-1].id}) carried onto this build")
 
     def _commit_build_record(self, parent: str | None) -> Version:
         record = Version(self.ledger.next_id(), now(), "build", f"built from graph/data "
@@ -380,14 +392,14 @@ class Content:
         return self.ledger.commit(record)
 
     def _commit_change(self, after: set[str], *, by: str, message: str, kind: str, before: set[str] | None = None,
-                       rollback_of: int | None = None) -> Version:
+                       rollback_of: int | None = None, built: Built | None = None) -> Version:
         before = self.curated_lines() if before is None else before
         added, removed = sorted(after - before), sorted(before - after)
         if not added and not removed:
             raise ChangeRefused([Problem("no-change", "the change leaves the curated statements as they were; a "
                                          "triple the build derives (from a claim, or an entailment) changes only "
                                          "through the claim it comes from")])
-        built = self._build(after)
+        built = built or self._build(after)
         head = self.head()
         assert head is not None
         old = served_lines(self._served(head)[0])
@@ -404,7 +416,7 @@ class Content:
         with tempfile.TemporaryDirectory(prefix="tkg-change-") as work:
             root = Path(work)
             (root / "source").mkdir()
-            for path in [*sorted(SOURCE_DIR.glob("*.txt")), *self.ledger.source_files()]:
+            for path in [*sorted((self.data_dir / "source").glob("*.txt")), *self.ledger.source_files()]:
                 shutil.copyfile(path, root / "source" / path.name)
             data = root / "curated.ttl"  # N-Triples lines under the project's prefixes: problems name kg:, ttc:, …
             declared = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
@@ -444,7 +456,7 @@ class Content:
         return parsed.merged()
 
     def _source_path(self, name: str) -> Path | None:
-        for path in (SOURCE_DIR / name, self.ledger.sources_dir / name):
+        for path in (self.data_dir / "source" / name, self.ledger.sources_dir / name):
             if path.exists():
                 return path
         return None

@@ -229,3 +229,20 @@ def test_a_rebuild_that_lacks_the_changes_carries_them_over(tmp_path: Path, buil
     assert b"#Inferred" in now and now != new_build.ntriples
     assert carried.snapshot().content_sha256 != changed.content_sha256  # type: ignore[attr-defined]
     assert Ledger(settings.state_dir).head().kind == "carry"  # type: ignore[union-attr]
+
+
+def test_changes_a_new_build_cannot_take_stop_the_start_and_commit_nothing(tmp_path: Path, built: Built) -> None:
+    # the earlier build cited a second span for the Da Vinci claim; the staff change weighed that claim
+    data = _modified_data(tmp_path / "old", DAVINCI_AMBIGUOUS, DAVINCI_AMBIGUOUS + b", ev:robotic-again")
+    evidence = data / "evidence.ttl"
+    evidence.write_bytes(evidence.read_bytes() + b'\nev:robotic-again a kg:EvidenceSpan ; prov:value "robotic (Da Vinci)'
+                         b' surgery" ;\n    oa:start 3837 ; oa:end 3863 ; prov:wasQuotedFrom ttc:source .\n')
+    settings = settings_for(tmp_path)
+    to_inferred(started(settings, build(Inputs.default(data)), data_dir=data))
+    before = _state_files(settings.state_dir)  # type: ignore[arg-type]
+    # the new build (the shipped graph/data) has no such span: the carried claim would cite nothing
+    with pytest.raises(SystemExit) as stopped:
+        started(settings, built)
+    assert "export-changes" in str(stopped.value) and "ttc:DaVinciSurgicalSystem" in str(stopped.value)
+    assert {k: v for k, v in _state_files(settings.state_dir).items() if not k.startswith("base/")} == {  # type: ignore[arg-type]
+        k: v for k, v in before.items() if not k.startswith("base/")}
