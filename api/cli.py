@@ -57,31 +57,6 @@ def build_command(
     typer.echo(f"built {built.manifest['triples']} triples, sha256 {built.manifest['content_sha256']} → {out}/")
 
 
-class _LoadProgress:
-    """`done / total` triples of a load: one line rewritten in place on a terminal, plain lines every few seconds
-    (and the last one) otherwise."""
-
-    def __init__(self, every: float = 5.0) -> None:
-        import time
-
-        self._clock, self.every = time.monotonic, every
-        self.started = self._last = self._clock()
-        self.terminal = sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int) -> None:
-        now = self._clock()
-        if not self.terminal and done < total and now - self._last < self.every:
-            return
-        self._last = now
-        rate = done / max(now - self.started, 1e-9)
-        line = f"loading: {done:,} / {total:,} triples ({100 * done // max(total, 1)}%), {rate:,.0f} triples/s"
-        if self.terminal:
-            sys.stderr.write("\r" + line + ("\n" if done >= total else ""))
-            sys.stderr.flush()
-        else:
-            typer.echo(line, err=True)
-
-
 @app.command("load")
 def load_command(
     to: Annotated[str | None, typer.Option("--to", help="The server's SPARQL query URL (default TKG_SPARQL_QUERY_URL), "
@@ -135,7 +110,8 @@ def load_command(
                              graph=graph, user=user, password=secret)
         where = f"{query_url} (graph {store.graph or 'default'})"
         typer.echo(f"loading {manifest['triples']:,} triples, sha256 {sha[:12]}… into {where}", err=True)
-        store.replace(ntriples, content_sha256=sha, progress=_LoadProgress())
+        with _progress("loading", "triples") as advance:
+            store.replace(ntriples, content_sha256=sha, progress=advance)
         held = store.content_sha256()
         store.close()
     except StoreUnavailable as exc:
