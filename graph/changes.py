@@ -37,8 +37,8 @@ from graph.namespaces import PREFIXES, bind_prefixes
 from graph.problems import BuildRefused, Problem
 from graph.replicas import build_version_store, version_store_path
 from graph.settings import Settings
-from graph.store import Dataset, remote_store
 from graph.sources import DATA_DIR, data_files, parse_files
+from graph.store import Dataset, remote_store
 
 #: Update keywords that reach outside the curated statements: the network (LOAD, SERVICE) or named graphs.
 _REFUSED_WORDS = {"LOAD": "LOAD reads a document from the network",
@@ -524,5 +524,18 @@ def state_dir(settings: Settings) -> Path:
     return settings.state_dir or settings.build_dir / "state"
 
 
-__all__ = ["ChangeConflict", "ChangeRefused", "ChangeSyntaxError", "Content", "Snapshot", "UPLOAD_FORMATS", "UnsupportedMedia",
-           "graph_store", "net_change", "open_content", "parse_upload", "sparql_update", "state_dir"]
+__all__ = [
+    "UPLOAD_FORMATS",
+    "ChangeConflict",
+    "ChangeRefused",
+    "ChangeSyntaxError",
+    "Content",
+    "Snapshot",
+    "UnsupportedMedia",
+    "graph_store",
+    "net_change",
+    "open_content",
+    "parse_upload",
+    "sparql_update",
+    "state_dir",
+]

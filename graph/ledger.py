@@ -320,5 +320,15 @@ def _agent_path(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._~-]", lambda m: "%" + "%".join(f"{b:02X}" for b in m.group().encode()), name)
 
 
-__all__ = ["AGENT_IRI", "KINDS", "Ledger", "VERSIONS_GRAPH", "VERSION_IRI", "Version", "audit_quads",
-           "canonical_lines", "now", "served_lines"]
+__all__ = [
+    "AGENT_IRI",
+    "KINDS",
+    "VERSIONS_GRAPH",
+    "VERSION_IRI",
+    "Ledger",
+    "Version",
+    "audit_quads",
+    "canonical_lines",
+    "now",
+    "served_lines",
+]

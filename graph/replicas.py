@@ -140,4 +140,4 @@ class Follower:
         return self.store
 
 
-__all__ = ["Follower", "KEEP_STORES", "build_version_store", "version_store_path"]
+__all__ = ["KEEP_STORES", "Follower", "build_version_store", "version_store_path"]

@@ -11,8 +11,8 @@ from typing import Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import PlainTextResponse, Response
-from api.deps import snapshot
 
+from api.deps import snapshot
 from graph.exports import CSV_MEDIA_TYPE, RDF_FORMATS, TABLES_ZIP, ZIP_MEDIA_TYPE, graph_file, media_type, ontology_file
 from graph.exports import table_file as csv_table
 from graph.exports import tables_zip as csv_zip

@@ -39,7 +39,8 @@ def _statuses(base: str, times: int = 12) -> list[set[str]]:
     """The Da Vinci claim's status as `times` queries in a row see it (spread over every process and worker)."""
     seen = []
     for _ in range(times):
-        answer = httpx.post(f"{base}/sparql", data={"query": STATUS_QUERY}, headers={"Accept": "application/sparql-results+json"})
+        answer = httpx.post(f"{base}/sparql", data={"query": STATUS_QUERY},
+                            headers={"Accept": "application/sparql-results+json"})
         seen.append({b["status"]["value"].rsplit("#", 1)[1] for b in answer.json()["results"]["bindings"]})
     return seen
 

@@ -52,7 +52,8 @@ def test_a_refused_change_says_which_rules_and_changes_nothing(tmp_path: Path, b
 
 def test_a_quote_not_at_its_offsets_is_refused(tmp_path: Path, built: Built) -> None:
     content = started(settings_for(tmp_path), built)
-    shifted = "DELETE { ev:robotic oa:start ?s } INSERT { ev:robotic oa:start ?t } WHERE { ev:robotic oa:start ?s BIND(?s + 1 AS ?t) }"
+    shifted = ("DELETE { ev:robotic oa:start ?s } INSERT { ev:robotic oa:start ?t } "
+               "WHERE { ev:robotic oa:start ?s BIND(?s + 1 AS ?t) }")
     with pytest.raises(ChangeRefused) as refused:
         content.change(sparql_update(shifted), by="alice", message="", kind="update")
     assert {"evidence"} <= {v["rule"] for v in refused.value.violations()}
@@ -61,8 +62,10 @@ def test_a_quote_not_at_its_offsets_is_refused(tmp_path: Path, built: Built) -> 
 
 
 def test_updates_reaching_outside_the_curated_statements_are_refused_before_they_run() -> None:
-    for update in ("LOAD <http://127.0.0.1:9/x>", "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
-                   "INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }", "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    for update in ("LOAD <http://127.0.0.1:9/x>",
+                   "INSERT { ?s ?p ?o } WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+                   "INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }",
+                   "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
                    "COPY DEFAULT TO <urn:g>", "DROP GRAPH <urn:g>"):
         with pytest.raises(ChangeRefused) as refused:
             sparql_update(update)
