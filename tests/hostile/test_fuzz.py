@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -28,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 
 from api.app import create_app
 from graph.settings import Settings
+from tests.hostile.conftest import UpdateServer
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +41,9 @@ CONFIG = {
     "phases": {"stateful": {"enabled": False}},  # the API has no links between operations
     "request-timeout": 30,
     # FHIR searches build and validate every resource on each request (about 0.3 s): fewer generated ones there
-    "operations": [{"include-path-regex": "^/fhir/", "generation": {"max-examples": 2}}],
+    "operations": [{"include-path-regex": "^/fhir/", "generation": {"max-examples": 2}},
+                   # the update routes: each accepted change is a build of several seconds
+                   {"include-tag": "updates", "generation": {"max-examples": 2}}],
 }
 
 
@@ -58,6 +62,45 @@ def test_the_served_document_is_the_one_fuzzed(client: httpx.Client) -> None:
     assert "429" in paths["/api/graph"]["get"]["responses"] and "429" not in paths["/api/search"]["get"]["responses"]
 
 
-@schema.parametrize()
+#: Operations whose documented answers are wrong: fuzzed apart, as known failures (the document is not edited here).
+WRONGLY_DOCUMENTED = ["graph_store_get"]
+#: The operations that change the graph. The hostile server has no token configured, so there they answer 403;
+#: they are fuzzed again against the update server with its token, so that requests reach the routes' own checks.
+WRITES = ["sparql_update", "graph_store_put", "graph_store_post", "graph_store_delete", "rollback", "upload_source"]
+_IDS = [operation["operationId"] for operations in DOCUMENT["paths"].values() for operation in operations.values()]
+
+
+def only(ids: list[str]) -> Any:
+    """The schema with these operations only (schemathesis 4.32's `include(operation_id=…)` keeps every one)."""
+    return schema.exclude(operation_id=[found for found in _IDS if found not in ids])
+
+
+@schema.exclude(operation_id=WRONGLY_DOCUMENTED).parametrize()
 def test_every_operation_answers_as_documented(case: Any, hostile_server: str) -> None:
     case.call_and_validate(base_url=hostile_server, checks=CHECKS)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG (documentation): GET /rdf-graphs answers 404 (plain text) for ?graph=… "
+                   "or without ?default, and its operation lists only 200, 422 and 429 (api/routes/updates.py "
+                   "graph_store_get's responses)")
+@only(WRONGLY_DOCUMENTED).parametrize()
+def test_wrongly_documented_operations_answer_as_documented(case: Any, hostile_server: str) -> None:
+    case.call_and_validate(base_url=hostile_server, checks=CHECKS)
+
+
+@pytest.fixture(scope="module")
+def unchanged(update_server: UpdateServer) -> Iterator[None]:
+    """Whatever the fuzz changed with the token (DELETE ?default empties the curated statements, a rollback goes
+    back), the graph is rolled back to the version before once it is done, for the tests that follow."""
+    with httpx.Client(base_url=update_server.base, timeout=60, headers=update_server.auth) as http:
+        before = http.get("/api/versions").json()
+        yield
+        if http.get("/api/versions").json()["content_sha256"] != before["content_sha256"]:
+            undone = http.post(f"/api/versions/{before['current']}/rollback", params={"message": "the fuzz undone"})
+            assert undone.status_code == 200, undone.text[:300]
+
+
+@only(WRITES).parametrize()
+def test_every_write_with_the_token_answers_as_documented(case: Any, update_server: UpdateServer,
+                                                          unchanged: None) -> None:
+    case.call_and_validate(base_url=update_server.base, headers=update_server.auth, checks=CHECKS)
