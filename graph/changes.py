@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from xml.parsers import expat
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -111,12 +112,16 @@ def sparql_update(text: str) -> Operation:
     The project's prefixes (kg:, ttc:, ev:, schema:, prov:, …) are predeclared."""
     problems = []
     for kind, word in tokens(text):
-        upper = word.upper()
         if _may_read_service(kind, word):
             problems.append(Problem("refused", f"SERVICE is refused in updates: {word!r} would make the engine reach "
                                     "the network; this service makes no outside requests"))
-        elif kind == "word" and upper in _REFUSED_WORDS:
-            problems.append(Problem("refused", f"{upper} is refused in updates: {_REFUSED_WORDS[upper]}"))
+            continue
+        # The engine reads a keyword without a word boundary (`LOAD:x` is LOAD, then `:x`; `LOADl:x` too), as it
+        # does SERVICE: any word, or prefix of a prefixed name, holding a refused keyword counts.
+        head = word.split(":", 1)[0].upper() if kind in ("word", "pname") else ""
+        for keyword, why in _REFUSED_WORDS.items():
+            if keyword in head:
+                problems.append(Problem("refused", f"{keyword} is refused in updates ({word!r}): {why}"))
     if problems:
         raise ChangeRefused(sorted(set(problems)))
 
@@ -138,11 +143,26 @@ def parse_upload(body: bytes, media_type: str) -> list[ox.Quad]:
         raise UnsupportedMedia(f"cannot read {media_type or 'a body without Content-Type'}; send one of "
                                f"{', '.join(UPLOAD_FORMATS)}")
     fresh = uuid.uuid4().hex[:12]
+    if not body.strip():
+        raise ChangeSyntaxError("the document is empty; to empty the curated statements, DELETE ?default")
+    if media_type == "application/rdf+xml":
+        _well_formed_xml(body)  # Oxigraph returns what it read of a document cut short, as if it were whole
     try:
         quads = list(ox.parse(body, format=UPLOAD_FORMATS[media_type], without_named_graphs=True))
     except SyntaxError as exc:
         raise ChangeSyntaxError(f"the document does not parse as {media_type}: {exc}") from exc
     return [ox.Quad(*(_fresh(term, fresh) for term in (q.subject, q.predicate, q.object))) for q in quads]
+
+
+def _well_formed_xml(body: bytes) -> None:
+    """Refuse an XML document that is not well-formed (cut off, say). Expat reads it with no handler for external
+    entities and no parameter entities, so nothing is fetched or read from disk."""
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        parser.Parse(body, True)
+    except expat.ExpatError as exc:
+        raise ChangeSyntaxError(f"the document is not well-formed XML: {exc}") from exc
 
 
 def _fresh(term, prefix: str):  # type: ignore[no-untyped-def]

@@ -35,9 +35,25 @@ _ANSWERS: dict[int | str, dict[str, Any]] = {
     401: {"description": "No bearer token.", "content": {"text/plain": {}}},
     403: {"description": "A wrong token, or updates are disabled on this server.", "content": {"text/plain": {}}},
     409: {"description": "The change conflicts with the ledger's state.", "content": {"text/plain": {}}},
+    413: {"description": "The body is larger than TKG_MAX_BODY_BYTES; nothing was read or changed.",
+          "content": {"text/plain": {}}},
     415: {"description": "The body's media type is not one this route reads.", "content": {"text/plain": {}}},
     422: _REFUSED}
 _RDF_OUT = {"turtle": "text/turtle", "ntriples": "application/n-triples"}
+_TEXT = {"schema": {"type": "string"}}
+
+
+def _body(*media: str, form: bool = False) -> dict[str, Any]:
+    """The request body a write route reads, for the OpenAPI document (the routes read the raw body themselves)."""
+    content: dict[str, Any] = {name: _TEXT for name in media}
+    if form:
+        content["application/x-www-form-urlencoded"] = {"schema": {"type": "object", "required": ["update"],
+                                                                   "properties": {"update": {"type": "string"},
+                                                                                  "message": {"type": "string"}}}}
+    return {"requestBody": {"required": True, "content": content}}
+
+
+_UPLOAD = _body("text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json")
 
 
 def _changed(version: Any) -> JSONResponse:
@@ -49,7 +65,8 @@ def _media_type(value: str | None) -> str:
 
 
 @router.post("/update", operation_id="sparql_update", responses=_ANSWERS, response_class=JSONResponse,
-             summary="SPARQL 1.1 Update on the curated statements (bearer token)")
+             summary="SPARQL 1.1 Update on the curated statements (bearer token)",
+             openapi_extra=_body("application/sparql-update", form=True))
 async def update(request: Request, content: ContentDep, editor: EditorDep,
                  content_type: Annotated[str | None, Header(include_in_schema=False)] = None,
                  message: Annotated[str, _MESSAGE] = "") -> Response:
@@ -65,7 +82,11 @@ async def update(request: Request, content: ContentDep, editor: EditorDep,
     if media == "application/sparql-update":
         text = decoded
     elif media == "application/x-www-form-urlencoded":
-        form = dict(parse_qsl(decoded, keep_blank_values=True))
+        try:
+            form = dict(parse_qsl(decoded, keep_blank_values=True, errors="strict"))
+        except UnicodeDecodeError:
+            return PlainTextResponse("the form is not UTF-8 (percent-encode the update's UTF-8 bytes)\n"
+                                     "表单不是 UTF-8 编码（请对更新的 UTF-8 字节做百分号编码）", status_code=400)
         if "update" not in form:
             return PlainTextResponse("the form has no 'update' field\n表单中没有 'update' 字段", status_code=400)
         text, message = form["update"], form.get("message", message)
@@ -86,7 +107,9 @@ def _default_graph(default: str | None, graph: str | None) -> None:
 
 @router.get("/rdf-graphs", operation_id="graph_store_get", tags=["updates"], response_class=Response,
             responses={200: {"content": {"text/turtle": {}, "application/n-triples": {}},
-                             "description": "The curated statements."}})
+                             "description": "The curated statements."},
+                       404: {"description": "Not the default graph: the store holds only that one.",
+                             "content": {"text/plain": {}}}})
 def graph_store_get(content: ContentDep, default: Annotated[str | None, Query(description="Present (empty): the "
                     "default graph.")] = None, graph: Annotated[str | None, Query(description="Not served: the "
                     "store has only its default graph.", max_length=2000)] = None,
@@ -115,7 +138,8 @@ _DEFAULT = Query(description="Present (empty): the default graph, the curated st
 _GRAPH = Query(description="Refused: the store has only its default graph.", max_length=2000)
 
 
-@router.put("/rdf-graphs", operation_id="graph_store_put", responses=_ANSWERS, response_class=JSONResponse)
+@router.put("/rdf-graphs", operation_id="graph_store_put", responses=_ANSWERS, response_class=JSONResponse,
+            openapi_extra=_UPLOAD)
 async def graph_store_put(request: Request, content: ContentDep, editor: EditorDep,
                           default: Annotated[str | None, _DEFAULT] = None, graph: Annotated[str | None, _GRAPH] = None,
                           message: Annotated[str, _MESSAGE] = "",
@@ -125,7 +149,8 @@ async def graph_store_put(request: Request, content: ContentDep, editor: EditorD
     return await _graph_store_write(request, content, editor, "PUT", default, graph, message, content_type)
 
 
-@router.post("/rdf-graphs", operation_id="graph_store_post", responses=_ANSWERS, response_class=JSONResponse)
+@router.post("/rdf-graphs", operation_id="graph_store_post", responses=_ANSWERS, response_class=JSONResponse,
+             openapi_extra=_UPLOAD)
 async def graph_store_post(request: Request, content: ContentDep, editor: EditorDep,
                            default: Annotated[str | None, _DEFAULT] = None, graph: Annotated[str | None, _GRAPH] = None,
                            message: Annotated[str, _MESSAGE] = "",
@@ -177,7 +202,8 @@ def rollback(content: ContentDep, editor: EditorDep, version_id: Annotated[int, 
     return _changed(content.rollback(version_id, by=editor, message=message))
 
 
-@router.put("/api/sources/{name}", operation_id="upload_source", responses=_ANSWERS, response_class=JSONResponse)
+@router.put("/api/sources/{name}", operation_id="upload_source", responses=_ANSWERS, response_class=JSONResponse,
+            openapi_extra=_body("text/plain"))
 async def upload_source(request: Request, content: ContentDep, editor: EditorDep,
                         name: Annotated[str, Path(max_length=104, description="File name, ending in .txt.")],
                         message: Annotated[str, _MESSAGE] = "",

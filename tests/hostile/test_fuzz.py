@@ -62,8 +62,6 @@ def test_the_served_document_is_the_one_fuzzed(client: httpx.Client) -> None:
     assert "429" in paths["/api/graph"]["get"]["responses"] and "429" not in paths["/api/search"]["get"]["responses"]
 
 
-#: Operations whose documented answers are wrong: fuzzed apart, as known failures (the document is not edited here).
-WRONGLY_DOCUMENTED = ["graph_store_get"]
 #: The operations that change the graph. The hostile server has no token configured, so there they answer 403;
 #: they are fuzzed again against the update server with its token, so that requests reach the routes' own checks.
 WRITES = ["sparql_update", "graph_store_put", "graph_store_post", "graph_store_delete", "rollback", "upload_source"]
@@ -75,16 +73,8 @@ def only(ids: list[str]) -> Any:
     return schema.exclude(operation_id=[found for found in _IDS if found not in ids])
 
 
-@schema.exclude(operation_id=WRONGLY_DOCUMENTED).parametrize()
+@schema.parametrize()
 def test_every_operation_answers_as_documented(case: Any, hostile_server: str) -> None:
-    case.call_and_validate(base_url=hostile_server, checks=CHECKS)
-
-
-@pytest.mark.xfail(strict=True, reason="BUG (documentation): GET /rdf-graphs answers 404 (plain text) for ?graph=… "
-                   "or without ?default, and its operation lists only 200, 422 and 429 (api/routes/updates.py "
-                   "graph_store_get's responses)")
-@only(WRONGLY_DOCUMENTED).parametrize()
-def test_wrongly_documented_operations_answer_as_documented(case: Any, hostile_server: str) -> None:
     case.call_and_validate(base_url=hostile_server, checks=CHECKS)
 
 
