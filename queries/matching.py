@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import opencc
+from rdflib import Literal
 from rdflib.term import Node
 
 from graph.namespaces import TTC
-from graph.store import Store
+from graph.store import ResultTooLarge, Store
 from queries.catalog import QUERIES_DIR, load_catalog
 from queries.params import InvalidParameter, Param, convert
 
@@ -35,6 +36,9 @@ QUERIES = load_catalog(REFERRAL_DIR, readers=False)
 KINDS = ("condition", "indication", "therapy", "examination", "procedure", "equipment", "approach", "center",
          "organization", "specialty", "place", "research", "training")
 LANGS = ("en", "zh")
+#: The most candidates an answer lists (the center's own graph has at most 15 for any word): the first by rank,
+#: with a note that says so, when one name is shared by more entities (a graph of many centers).
+MAX_CANDIDATES = 50
 NOT_STATED = "not stated in the source"
 
 #: British → American spelling stems, applied to both the labels and the question, so either spelling
@@ -101,6 +105,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                   "zh": "没有完全名为“{q}”的条目；包含其全部词语的唯一名称是“{label}”（{name}）。"},
     "several": {"en": "'{q}' names {n} entities: choose one; nothing is guessed.",
                 "zh": "“{q}”对应{n}个条目：请选择一个，系统不做猜测。"},
+    "first_listed": {"en": "The first {shown} of them are listed: type more of the name, or choose by id.",
+                     "zh": "仅列出其中前{shown}个：请输入更完整的名称，或按 id 选择。"},
     "several_words": {"en": "Nothing is called exactly '{q}'; {n} names hold every word of it: choose one; nothing is guessed.",
                       "zh": "没有完全名为“{q}”的条目；{n}个名称包含其全部词语：请选择一个，系统不做猜测。"},
     "no_same_code": {"en": "No entity has the same meaning as ICD-10 '{q}': choose one; nothing is guessed.",
@@ -239,9 +245,80 @@ class Code:
     who_label: str | None = None
 
 
-def _label(text: str, kind: str, entity: str, lang: str = "", mapping: str = "") -> Label:
-    norm = normalise(text)
-    return Label(text, kind, entity, lang, mapping, norm, norm.replace(" ", ""), tuple(norm.split()))
+def _label(text: str, kind: str, entity: str, lang: str = "", mapping: str = "",
+           forms: dict[str, tuple[str, str, tuple[str, ...]]] | None = None) -> Label:
+    """A label with its normalised forms, taken from `forms` when the same text was normalised before."""
+    known = forms.get(text) if forms is not None else None
+    if known is None:
+        norm = normalise(text)
+        known = (norm, norm.replace(" ", ""), tuple(norm.split()))
+        if forms is not None:
+            forms[text] = known
+    return Label(text, kind, entity, lang, mapping, *known)
+
+
+#: The most rows one part of an index query may have: under the default row cap (`Settings.max_rows`), and small
+#: enough that a part stays well inside the query deadline on a large graph.
+PART_ROWS = 10_000
+_END = 16 ** 8  # parts are ranges of the first 8 hex digits of an entity IRI's MD5
+
+
+def _hex(position: int) -> str:
+    return f"{position:08x}" if position < _END else "g"  # "g" sorts after every hex digit
+
+
+def index_rows(store: Store, name: str, size: int | None = None) -> list[dict[str, Node]]:
+    """Every row of the index query `name`, in disjoint parts when there are more than one answer may carry.
+
+    The row cap applies to every answer, the product's own queries included, and a graph of many centers has
+    more labels than it. Up to `PART_ROWS` rows (or the store's own cap, if smaller) the query runs whole, as it
+    always did; beyond, one COUNT says how many rows there are (or `size`, an estimate given: the label rows, for
+    the entities, whose own COUNT costs as much as the query), and it runs once per part: the entities whose
+    IRI's MD5 falls in one range (`part_from`, `part_to`), as many equal ranges as make each part about three
+    quarters of that. The parts are disjoint and together complete, in whatever order an engine answers, and
+    all the rows of one entity are in one part; no ORDER BY is needed (OFFSET paging would sort the whole answer
+    again for every page). A part that still passes the cap (a graph changed meanwhile) is halved.
+
+    Raises:
+        ResultTooLarge: The entities of one 8-hex-digit range alone have more rows than the cap.
+    """
+    sparql = QUERIES[name].sparql
+    cap = getattr(getattr(store, "limits", None), "max_rows", None)
+    page = min(PART_ROWS, cap) if cap else PART_ROWS
+    if size is None or size <= page:  # whole, as it always was, unless known to be large
+        try:
+            rows = store.select(f"{sparql}\nLIMIT {page + 1}")
+        except ResultTooLarge:  # a smaller cap than this store tells
+            rows = None
+        if rows is not None and len(rows) <= page:
+            return rows
+        size = None
+    total = _count(store, sparql) if size is None else size
+    parts = -(-total // max(1, page * 3 // 4))
+    pending = [(_END * i // parts, _END * (i + 1) // parts) for i in range(parts)]
+    rows: list[dict[str, Node]] = []
+    while pending:
+        low, high = pending.pop(0)
+        try:
+            part = store.select(f"{sparql}\nLIMIT {page + 1}",
+                                bindings={"part_from": Literal(_hex(low)), "part_to": Literal(_hex(high))})
+        except ResultTooLarge:
+            part = None
+        if part is None or len(part) > page:
+            if high - low == 1:
+                raise ResultTooLarge(f"{name}: the entities of one part have more than {page} rows")
+            middle = (low + high) // 2
+            pending[:0] = [(low, middle), (middle, high)]
+            continue
+        rows.extend(part)
+    return rows
+
+
+def _count(store: Store, sparql: str) -> int:
+    """How many rows the query has (its SELECT counted as a subquery)."""
+    prologue, select = re.split(r"(?m)^SELECT\b", sparql, maxsplit=1)
+    rows = store.select(f"{prologue}SELECT (COUNT(*) AS ?rows) WHERE {{ {{ SELECT{select} }} }}")
+    return int(rows[0]["rows"])
 
 
 class LabelIndex:
@@ -266,24 +343,28 @@ class LabelIndex:
 
     @classmethod
     def load(cls, store: Store) -> LabelIndex:
-        """Read entities, labels and codes with three SELECTs through the store interface."""
+        """Read entities, labels and codes with three SELECTs through the store interface, each in parts under
+        the row cap when it is large (`index_rows`)."""
+        label_rows = index_rows(store, "index_labels")
+        size = len(label_rows)  # no more entities or codes than labels, as a rule
         entities = {}
-        for row in store.select(QUERIES["index_entities"].sparql):
+        for row in index_rows(store, "index_entities", size):
             iri = str(row["entity"])
             entities[iri] = Entity(iri, str(row["kind"]), str(row.get("label_en") or iri.rsplit("/", 1)[-1]),
                                    str(row["label_zh"]) if "label_zh" in row else None, str(row.get("notes", "")),
                                    tuple(str(row.get("broaders", "")).split()),
                                    tuple(str(row.get("unstated_broaders", "")).split()), str(row.get("notes_zh", "")))
-        labels = [_label(str(row["label"]), str(row["label_kind"]), str(row["entity"]), _lang(row["label"]))
-                  for row in store.select(QUERIES["index_labels"].sparql)]
+        forms: dict[str, tuple[str, str, tuple[str, ...]]] = {}  # copies of a graph repeat their labels
+        labels = [_label(str(row["label"]), str(row["label_kind"]), str(row["entity"]), _lang(row["label"]), forms=forms)
+                  for row in label_rows]
         codes: dict[str, list[Code]] = defaultdict(list)
-        for row in store.select(QUERIES["index_codes"].sparql):
+        for row in index_rows(store, "index_codes", size):
             code = Code(str(row["code_value"]), str(row.get("mapping", "")).rsplit("#", 1)[-1],
                         str(row["who_label"]) if "who_label" in row else None)
             codes[str(row["entity"])].append(code)
-            labels.append(_label(code.value, "code", str(row["entity"]), "", code.mapping))
+            labels.append(_label(code.value, "code", str(row["entity"]), "", code.mapping, forms=forms))
             if code.who_label:
-                labels.append(_label(code.who_label, "codeLabel", str(row["entity"]), "en", code.mapping))
+                labels.append(_label(code.who_label, "codeLabel", str(row["entity"]), "en", code.mapping, forms=forms))
         return cls(entities, labels, {entity: sorted(found) for entity, found in codes.items()})
 
     def entity(self, ref: str) -> Entity | None:
@@ -372,12 +453,15 @@ def resolve(index: LabelIndex, q: str, kinds: frozenset[str], lang: str = "en") 
     elif words := _best_per_entity(_by_words(index, text, kinds)):
         firm, why = words, message("several_words", lang, q=text, n=len(words))
     if firm:
-        answer.candidates = [index.entities[label.entity].json(lang, label.text) for label in firm]
-        answer.notes = [why] + [_code_note(label, index.entities[label.entity], lang)
-                                for label in firm if label.mapping not in ("", "exactMatch")]
+        listed = firm[:MAX_CANDIDATES]  # a graph of many centers repeats one name on many entities
+        answer.candidates = [index.entities[label.entity].json(lang, label.text) for label in listed]
+        answer.notes = [why] + ([message("first_listed", lang, shown=len(listed))] if len(firm) > len(listed) else []) \
+            + [_code_note(label, index.entities[label.entity], lang)
+               for label in listed if label.mapping not in ("", "exactMatch")]
         return answer
     answer.found = False
-    others = [index.entities[label.entity] for label in _best_per_entity(label for label in named if label not in exact)]
+    others = [index.entities[label.entity]
+              for label in _best_per_entity(label for label in named if label not in exact)][:MAX_CANDIDATES]
     if others:
         answer.notes.append(message("other_kind", lang, q=text, what=_what(kinds, lang),
                                     kind=KIND_NAMES.get(others[0].kind, {}).get(lang, others[0].kind),
@@ -580,8 +664,10 @@ __all__ = [
     "KINDS",
     "KIND_NAMES",
     "LANGS",
+    "MAX_CANDIDATES",
     "MESSAGES",
     "NOT_STATED",
+    "PART_ROWS",
     "QUERIES",
     "REFERRAL_DIR",
     "SPELLINGS",
@@ -592,6 +678,7 @@ __all__ = [
     "Label",
     "LabelIndex",
     "check_input",
+    "index_rows",
     "label_index",
     "message",
     "normalise",
