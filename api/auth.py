@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,9 +19,12 @@ from fastapi import Depends, Request
 
 from graph.settings import Settings
 
+log = logging.getLogger("thoracic_kg.auth")
+
 
 class NotAllowed(Exception):
-    """A change was asked for without the right to make it: `status` 401 (no token) or 403 (wrong, or off)."""
+    """A change was asked for without the right to make it: `status` 401 (no token) or 403 (wrong, or off); 503 when
+    the server cannot read its own tokens."""
 
     def __init__(self, status: int, en: str, zh: str) -> None:
         super().__init__(en)
@@ -95,7 +99,14 @@ def _editor(request: Request) -> str:
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAllowed(401, "a change needs a token: send 'Authorization: Bearer <token>'",
                          "更改需要令牌：请发送 'Authorization: Bearer <令牌>'")
-    name = tokens_of(settings).who(token.strip())
+    try:
+        known = tokens_of(settings)
+    except (OSError, ValueError) as exc:  # the token file was removed or broken after the start: ours to fix
+        log.error("the update tokens cannot be read: %s", exc)
+        raise NotAllowed(503, "the update tokens cannot be read on this server (see its log); no change is taken "
+                         "until an operator fixes TKG_UPDATE_TOKEN_FILE", "本服务器无法读取更新令牌（见服务器日志）；"
+                         "在运维人员修复 TKG_UPDATE_TOKEN_FILE 之前不接受任何更改") from None
+    name = known.who(token.strip())
     if name is None:
         raise NotAllowed(403, "this token may not change the graph", "此令牌无权更改图谱")
     return name

@@ -20,7 +20,7 @@ from graph.changes import ChangeConflict, ChangeRefused, ChangeSyntaxError, open
 from graph.evidence import read_source, span_turtle
 from graph.problems import BuildRefused
 from graph.settings import Settings
-from graph.sources import DATA_DIR
+from graph.sources import DATA_DIR, SOURCE_DIR
 from graph.store import QuerySyntaxError, Store, load_disk_store, prepared_store
 from graph.workers import prepare_base
 
@@ -268,10 +268,25 @@ def locate(
     quote: Annotated[str, typer.Argument(help="Exact words of the source.")],
     span_id: Annotated[str, typer.Option("--id", help="Local name of the new span.")] = "new-span",
     occurrence: Annotated[int, typer.Option(help="Which occurrence, when the words occur more than once.")] = 1,
+    source: Annotated[str, typer.Option(help="The source document: one of graph/data/source, or one uploaded to "
+                                             "the update service (kept in TKG_STATE_DIR/sources).")]
+    = "thoracic-tumor-center.txt",
 ) -> None:
-    """Print the evidence-span Turtle for exact words of the source, with their offsets."""
+    """Print the evidence-span Turtle for exact words of a source document, with their offsets."""
+    from graph.changes import state_dir
+
+    uploaded = state_dir(Settings()) / "sources"
+    folder = uploaded if not (SOURCE_DIR / source).exists() and (uploaded / source).exists() else SOURCE_DIR
     try:
-        typer.echo(span_turtle(span_id, quote, read_source("thoracic-tumor-center.txt"), occurrence), nl=False)
+        text = read_source(source, folder)
+    except (OSError, ValueError):
+        typer.echo(f"no source document {source!r} in {SOURCE_DIR} or {uploaded}", err=True)
+        raise typer.Exit(1) from None
+    if source != "thoracic-tumor-center.txt":
+        typer.echo(f"# quoted from {source}: set prov:wasQuotedFrom to the kg:SourceDocument whose dcterms:identifier "
+                   f"is \"{source}\"")
+    try:
+        typer.echo(span_turtle(span_id, quote, text, occurrence), nl=False)
     except LookupError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
@@ -491,7 +506,14 @@ def export_changes(out: Annotated[Path, typer.Option("-o", "--out", help="Folder
     out.mkdir(parents=True, exist_ok=True)
     (out / "added.ttl").write_bytes(added)
     (out / "removed.ttl").write_bytes(removed)
-    typer.echo(f"versions {run[0].id}–{run[-1].id} of build {run[0].build[:12]} → {out}/added.ttl, {out}/removed.ttl")
+    sources = content.ledger.source_files(run[-1].sources)
+    if sources:  # the uploaded documents the statements may quote: graph/data/source/ needs them too
+        (out / "sources").mkdir(exist_ok=True)
+        for path in sources:
+            (out / "sources" / path.name).write_bytes(path.read_bytes())
+    also = f", {len(sources)} source document(s) in {out}/sources/" if sources else ""
+    typer.echo(f"versions {run[0].id}–{run[-1].id} of build {run[0].build[:12]} → {out}/added.ttl, "
+               f"{out}/removed.ttl{also}")
 
 
 def main() -> None:

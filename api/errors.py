@@ -117,7 +117,8 @@ def install(app: FastAPI) -> None:
         POST): the Allow header RFC 9110 asks for lists every route's."""
         if exc.status_code == 404 and exc.detail == "Not Found":
             return PlainTextResponse(f"nothing is served at {request.url.path}: the pages start at /, the API is "
-                                     "described at /docs", status_code=404)
+                                     f"described at /docs\n{request.url.path} 处没有内容：页面从 / 开始，API 说明见 /docs",
+                                     status_code=404)
         if exc.status_code != 405:
             return PlainTextResponse(str(exc.detail), status_code=exc.status_code, headers=exc.headers)
         allowed = sorted({method for route in _api_routes(request.app.routes) if route.path_regex.match(request.url.path)
@@ -129,11 +130,12 @@ def install(app: FastAPI) -> None:
     def _validation(_: Request, exc: RequestValidationError) -> PlainTextResponse:
         problems = "; ".join(f"{'.'.join(str(part) for part in error['loc'][1:]) or error['loc'][0]}: {error['msg']}"
                              for error in exc.errors())
-        return PlainTextResponse(f"invalid request: {problems}", status_code=422)
+        return PlainTextResponse(f"invalid request: {problems}\n请求无效（见上一行）", status_code=422)
 
     @app.exception_handler(NotAllowed)
     def _not_allowed(_: Request, exc: NotAllowed) -> PlainTextResponse:
-        headers = {"WWW-Authenticate": 'Bearer realm="thoracic-kg updates"'} if exc.status == 401 else None
+        headers = ({"WWW-Authenticate": 'Bearer realm="thoracic-kg updates"'} if exc.status == 401 else
+                   {"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)} if exc.status == 503 else None)
         return PlainTextResponse(f"{exc.en}\n{exc.zh}", status_code=exc.status, headers=headers)
 
     @app.exception_handler(ChangeRefused)

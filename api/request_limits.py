@@ -51,7 +51,8 @@ class RequestLimits:
         self.app, self.max_body_bytes = app, max_body_bytes
 
     def _too_large(self, size: int | str) -> PlainTextResponse:
-        return PlainTextResponse(f"the request body is {size} bytes; this service accepts at most {self.max_body_bytes}",
+        return PlainTextResponse(f"the request body is {size} bytes; this service accepts at most {self.max_body_bytes}"
+                                 f"\n请求体为 {size} 字节；本服务最多接受 {self.max_body_bytes} 字节",
                                  status_code=413, headers={"Connection": "close"})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -33,13 +33,23 @@ from rdflib import Graph
 
 from graph.build import Built, Inputs, build
 from graph.guard import _may_read_service, tokens
-from graph.ledger import VERSIONS_GRAPH, Ledger, Version, audit_quads, canonical_lines, now, served_lines
+from graph.ledger import (
+    VERSIONS_GRAPH,
+    Ledger,
+    Version,
+    audit_graphs,
+    audit_quads,
+    canonical_lines,
+    now,
+    served_lines,
+)
 from graph.namespaces import PREFIXES, bind_prefixes
 from graph.problems import BuildRefused, Problem
 from graph.replicas import build_version_store, version_store_path
 from graph.settings import Settings
 from graph.sources import DATA_DIR, data_files, parse_files
 from graph.store import Dataset, remote_store
+from graph.update_worker import UpdateFailed, UpdateTimeout, run_update
 
 #: Update keywords that reach outside the curated statements: the network (LOAD, SERVICE) or named graphs.
 _REFUSED_WORDS = {"LOAD": "LOAD reads a document from the network",
@@ -107,6 +117,13 @@ class Snapshot:
 Operation = Callable[[ox.Store], None]
 
 
+@dataclass(frozen=True)
+class SparqlUpdate:
+    """An update to run on the curated statements, in a sandboxed process under a deadline (`graph.update_worker`)."""
+
+    text: str
+
+
 def sparql_update(text: str) -> Operation:
     """A SPARQL 1.1 Update on the curated statements; LOAD, SERVICE and named graphs refused before it runs.
     The project's prefixes (kg:, ttc:, ev:, schema:, prov:, …) are predeclared."""
@@ -124,16 +141,7 @@ def sparql_update(text: str) -> Operation:
                 problems.append(Problem("refused", f"{keyword} is refused in updates ({word!r}): {why}"))
     if problems:
         raise ChangeRefused(sorted(set(problems)))
-
-    def run(store: ox.Store) -> None:
-        try:
-            store.update(text, prefixes=UPDATE_PREFIXES)
-        except SyntaxError as exc:
-            raise ChangeSyntaxError(f"the update does not parse: {exc}") from exc
-        except (RuntimeError, OSError) as exc:
-            raise ChangeRefused([Problem("refused", f"the update failed: {exc}")]) from exc
-
-    return run
+    return SparqlUpdate(text)
 
 
 def parse_upload(body: bytes, media_type: str) -> list[ox.Quad]:
@@ -220,7 +228,7 @@ class Content:
         kept = self.ledger.served(version.content_sha256)
         if kept is not None:
             return kept
-        built = self._build(self.ledger.curated_lines(version))  # a pruned cache: rebuilt from the statements
+        built = self._build(self.ledger.curated_lines(version), version.sources)  # a pruned cache: rebuilt
         self.ledger.save_served(built.ntriples, built.manifest)
         return built.ntriples, built.manifest
 
@@ -256,11 +264,6 @@ class Content:
                     + f"\nExport them with `thoracic-kg export-changes --build {exc.run[0].build[:12]} -o DIR`, merge "
                     "them into graph/data by hand, rebuild and start again. Nothing was changed.") from None
 
-    def _latest_run(self) -> list[Version]:
-        versions = self.ledger.all()
-        starts = [i for i, v in enumerate(versions) if v.kind == "build"]
-        return versions[starts[-1]:] if starts else []
-
     def _carried(self, previous: list[Version], base: list[str]) -> set[str] | None:
         """The new build's statements with an earlier run's changes on them, or None if it holds them already."""
         added, removed = net_change(self.ledger, previous)
@@ -269,22 +272,34 @@ class Content:
             return None  # graph/data holds every change of the earlier run
         return (new_base - removed) | added
 
-    def change(self, operation: Operation, *, by: str, message: str, kind: str) -> Version:
+    def change(self, operation: Operation | SparqlUpdate, *, by: str, message: str, kind: str) -> Version:
         """Apply `operation` to the curated statements and commit it, or raise ChangeRefused changing nothing."""
         self._writable()
         with self.ledger.writing():
             self._open_run()
-            store = ox.Store()
             before = self.curated_lines()
-            if before:  # parsed, not bulk-loaded: the parser keeps blank node labels, the loader renames them
-                store.extend(ox.parse("\n".join(before).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
-            operation(store)
-            if any(q.graph_name != ox.DefaultGraph() for q in store):
-                raise ChangeRefused([Problem("refused", "the change wrote into a named graph; the curated "
-                                             "statements are one default graph")])
-            after = _canonical({_tag_case(line) for line in
-                                served_lines(ox.serialize(store, format=ox.RdfFormat.N_TRIPLES) or b"")})
+            written = "\n".join(sorted(before)).encode("utf-8")
+            if isinstance(operation, SparqlUpdate):
+                result = self._updated(written, operation.text)
+            else:
+                store = ox.Store()
+                if before:  # parsed, not bulk-loaded: the parser keeps blank node labels, the loader renames them
+                    store.extend(ox.parse(written, format=ox.RdfFormat.N_TRIPLES))
+                operation(store)
+                result = ox.serialize(store, format=ox.RdfFormat.N_TRIPLES) or b""
+            after = _canonical({_tag_case(line) for line in served_lines(result)})
             return self._commit_change(after, by=by, message=message, kind=kind, before=before)
+
+    def _updated(self, before: bytes, text: str) -> bytes:
+        try:
+            return run_update(before, text, UPDATE_PREFIXES, timeout=self.settings.query_timeout)
+        except UpdateTimeout as exc:
+            raise ChangeRefused([Problem("deadline", f"{exc}; an update on the curated statements takes "
+                                         "milliseconds: narrow its WHERE")]) from exc
+        except UpdateFailed as exc:
+            if exc.syntax:
+                raise ChangeSyntaxError(f"the update does not parse: {exc}") from exc
+            raise ChangeRefused([Problem("refused", f"the update failed: {exc}")]) from exc
 
     def rollback(self, target: int, *, by: str, message: str = "") -> Version:
         """Return the graph to exactly the content of version `target` (of this build's run), as a new version."""
@@ -298,11 +313,13 @@ class Content:
                                      f"version {target} was made on an earlier build of graph/data; a rollback "
                                      f"reaches the versions of the current build only ({min(run)}–{max(run)})")
             wanted = self.ledger.curated_lines(run[target])
-            return self._commit_change(wanted, by=by, kind="rollback", rollback_of=target,
+            return self._commit_change(wanted, by=by, kind="rollback", rollback_of=target, sources=run[target].sources,
                                        message=message or f"rollback to version {target}")
 
     def add_source(self, name: str, text: bytes, *, by: str, message: str = "") -> Version:
-        """Keep a new source document, so that evidence spans may quote it; recorded as a version."""
+        """Add a source document to what the graph is built with, so that evidence spans may quote it; a version
+        (the build reads every source's words, so the content may change). A document once held under a name is
+        never replaced: evidence may quote it; sending the same text again after a rollback brings it back."""
         self._writable()
         if not re.match(_SOURCE_NAME, name):
             raise ChangeRefused([Problem("source", f"{name!r} is no source document name: letters, digits, '.', '_' "
@@ -313,22 +330,22 @@ class Content:
             raise ChangeRefused([Problem("source", f"the document is not UTF-8 text: {exc}", focus=name)]) from exc
         with self.ledger.writing():
             self._open_run()
-            existing = self._source_path(name)
-            if existing is not None:
-                if existing.read_bytes() == text:
-                    raise ChangeRefused([Problem("no-change", f"{name} is already held, with this text", focus=name)])
-                raise ChangeConflict(f"a source document named {name} is already held with other text; evidence "
-                                     "may quote it, so it is never replaced: upload the new text under a new name")
-            self.ledger.sources_dir.mkdir(parents=True, exist_ok=True)
-            (self.ledger.sources_dir / name).write_bytes(text)
             head = self.head()
             assert head is not None
+            if (self.data_dir / "source" / name).exists():
+                raise ChangeConflict(f"{name} is a source document of graph/data; upload under another name")
+            kept = self.ledger.sources_dir / name
+            if kept.exists() and kept.read_bytes() != text:
+                raise ChangeConflict(f"a source document named {name} is already held with other text; evidence "
+                                     "may quote it, so it is never replaced: upload the new text under a new name")
+            if name in head.sources:
+                raise ChangeRefused([Problem("no-change", f"{name} is already held, with this text", focus=name)])
+            if not kept.exists():
+                self.ledger.keep_source(name, text)  # named by no version until the commit: not yet in effect
             digest = hashlib.sha256(text).hexdigest()
-            version = Version(self.ledger.next_id(), now(), by, message or f"source document {name} (sha256 "
-                              f"{digest[:12]})", "source", self.build_sha, head.content_sha256, head.content_sha256,
-                              source=name)
-            self._apply_to_store(version, head)
-            return self.ledger.commit(version)
+            return self._commit_change(self.curated_lines(), by=by, kind="source", source=name,
+                                       sources=tuple(sorted({*head.sources, name})),
+                                       message=message or f"source document {name} (sha256 {digest[:12]})")
 
     def sync_audit(self, store) -> None:  # type: ignore[no-untyped-def]
         """Give a remote server the audit trail it lacks (a fresh server, or one loaded before any change)."""
@@ -387,20 +404,26 @@ class Content:
     def _open_run(self) -> None:
         """Start this build's run in the ledger unless it is open (under the writer's lock): its build record, and
         the earlier build's changes carried over. Every writer does it first, the command line's as the server's."""
-        if self.ledger.run(self.build_sha):
+        run = self.ledger.run(self.build_sha)
+        if len(run) > 1:
             return
         base = self.ledger.save_base(self.build_sha, self._curated_graph())
-        previous = self._latest_run()
+        runs = self._runs()
+        previous = (runs[-2] if len(runs) > 1 else []) if run else (runs[-1] if runs else [])
         carried = self._carried(previous, base) if previous else None
+        if run and carried is None:
+            return  # open, and nothing of the earlier run to carry
         built = None
+        sources = previous[-1].sources if previous else ()
         if carried is not None:  # checked before anything is committed: a refusal leaves the ledger as it was
             try:
-                built = self._build(carried)
+                built = self._build(carried, sources)
             except ChangeRefused as exc:
                 raise CarryRefused(exc.problems, previous) from None
-        self._commit_build_record(previous[-1].content_sha256 if previous else None)
-        if carried is not None:
-            self._commit_change(carried, by="system", kind="carry", built=built,
+        if not run:
+            self._commit_build_record(previous[-1].content_sha256 if previous else None)
+        if carried is not None:  # also when a crash came between the build record and this: the next writer carries
+            self._commit_change(carried, by="system", kind="carry", built=built, sources=sources,
                                 message=f"changes made on build {previous[0].build[:12]} (versions "
                                         f"{previous[0].id}–{previous[-1].id}) carried onto this build")
 
@@ -412,31 +435,35 @@ class Content:
         return self.ledger.commit(record)
 
     def _commit_change(self, after: set[str], *, by: str, message: str, kind: str, before: set[str] | None = None,
-                       rollback_of: int | None = None, built: Built | None = None) -> Version:
-        before = self.curated_lines() if before is None else before
-        added, removed = sorted(after - before), sorted(before - after)
-        if not added and not removed:
-            raise ChangeRefused([Problem("no-change", "the change leaves the curated statements as they were; a "
-                                         "triple the build derives (from a claim, or an entailment) changes only "
-                                         "through the claim it comes from")])
-        built = built or self._build(after)
+                       rollback_of: int | None = None, built: Built | None = None,
+                       sources: tuple[str, ...] | None = None, source: str | None = None) -> Version:
         head = self.head()
         assert head is not None
+        before = self.curated_lines() if before is None else before
+        sources = head.sources if sources is None else sources
+        added, removed = sorted(after - before), sorted(before - after)
+        if not added and not removed and sources == head.sources:
+            raise ChangeRefused([Problem("no-change", "the change leaves the curated statements (and the source "
+                                         "documents) as they are now; a triple the build derives (from a claim, or "
+                                         "an entailment) changes only through the claim it comes from")])
+        _check_literals(added)
+        built = built or self._build(after, sources)
         old = served_lines(self._served(head)[0])
         new = served_lines(built.ntriples)
         version = Version(self.ledger.next_id(), now(), by, message, kind, self.build_sha, head.content_sha256,
                           built.manifest["content_sha256"], tuple(added), tuple(removed),
-                          tuple(sorted(new - old)), tuple(sorted(old - new)), rollback_of=rollback_of)
+                          tuple(sorted(new - old)), tuple(sorted(old - new)), rollback_of=rollback_of, source=source,
+                          sources=sources)
         self.ledger.save_served(built.ntriples, built.manifest)
         self._apply_to_store(version, head)
         return self.ledger.commit(version)
 
-    def _build(self, lines: set[str]) -> Built:
+    def _build(self, lines: set[str], sources: tuple[str, ...] = ()) -> Built:
         """The build of a set of curated statements against every source document: refused with its problems."""
         with tempfile.TemporaryDirectory(prefix="tkg-change-") as work:
             root = Path(work)
             (root / "source").mkdir()
-            for path in [*sorted((self.data_dir / "source").glob("*.txt")), *self.ledger.source_files()]:
+            for path in [*sorted((self.data_dir / "source").glob("*.txt")), *self.ledger.source_files(sources)]:
                 shutil.copyfile(path, root / "source" / path.name)
             data = root / "curated.ttl"  # N-Triples lines under the project's prefixes: problems name kg:, ttc:, …
             declared = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
@@ -458,12 +485,16 @@ class Content:
         elif self.settings.store == "remote":
             store = remote_store(self.settings)
             try:
+                store.forget(version.iri, VERSIONS_GRAPH, audit_graphs(version))  # a failed earlier attempt's
+                held = store.content_sha256()
                 if version.kind == "build":
                     store.add_quads(audit_quads(version))
-                else:
+                elif held == (head.content_sha256 if head is not None else self.build_sha):
                     store.apply_change(version.served_removed, version.served_added, audit_quads(version),
-                                       content_sha256=version.content_sha256,
-                                       ntriples=self._served(version)[0])
+                                       content_sha256=version.content_sha256, ntriples=self._served(version)[0])
+                else:  # the server is not at the version the change starts from (a change sent, never committed)
+                    store.replace(self._served(version)[0], content_sha256=version.content_sha256)
+                    store.add_quads(audit_quads(version))
             finally:
                 store.close()
 
@@ -474,12 +505,6 @@ class Content:
     def _curated_graph(self) -> Graph:
         parsed = parse_files(data_files(self.data_dir))
         return parsed.merged()
-
-    def _source_path(self, name: str) -> Path | None:
-        for path in (self.data_dir / "source" / name, self.ledger.sources_dir / name):
-            if path.exists():
-                return path
-        return None
 
 
 def _canonical(lines: set[str]) -> set[str]:
@@ -510,6 +535,16 @@ def _tag_case(line: str) -> str:
     cased = [parts[0].lower()] + [p.title() if len(p) == 4 else p.upper() if len(p) == 2 else p.lower()
                                   for p in parts[1:]]
     return line[:found.start(1)] + "-".join(cased) + line[found.end(1):]
+
+
+def _check_literals(lines: list[str]) -> None:
+    """Refuse a literal that is not of its datatype ("abc"^^xsd:integer): every later build would trip on it."""
+    graph = Graph()
+    graph.parse(data="\n".join(lines), format="nt")
+    bad = [(s, o) for s, _, o in graph if getattr(o, "ill_typed", False)]
+    if bad:
+        raise ChangeRefused([Problem("literal", f"{o!r} is not a valid {graph.qname(str(o.datatype))} value",
+                                     focus=str(s)) for s, o in bad])
 
 
 def _turtle(lines: set[str], what: str) -> bytes:

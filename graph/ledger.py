@@ -65,6 +65,9 @@ class Version:
     served_removed: tuple[str, ...] = ()
     rollback_of: int | None = None
     source: str | None = None
+    #: The uploaded source documents the graph is built with at this version (graph/data's own always are): a
+    #: source is content, since the build reads its words; a rollback returns to the sources of its target too.
+    sources: tuple[str, ...] = ()
 
     @property
     def iri(self) -> str:
@@ -75,7 +78,7 @@ class Version:
         return {"id": self.id, "at": self.at, "by": self.by, "message": self.message, "kind": self.kind,
                 "added": len(self.added), "removed": len(self.removed), "content_sha256": self.content_sha256,
                 "parent_sha256": self.parent_sha256, "build": self.build, "rollback_of": self.rollback_of,
-                "source": self.source}
+                "source": self.source, "sources": list(self.sources)}
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1).encode("utf-8")
@@ -83,7 +86,7 @@ class Version:
     @classmethod
     def from_json(cls, data: bytes) -> Version:
         raw = json.loads(data)
-        for name in ("added", "removed", "served_added", "served_removed"):
+        for name in ("added", "removed", "served_added", "served_removed", "sources"):
             raw[name] = tuple(raw.get(name, ()))
         return cls(**raw)
 
@@ -265,8 +268,14 @@ class Ledger:
         except FileNotFoundError:
             return None
 
-    def source_files(self) -> list[Path]:
-        return sorted(self.sources_dir.glob("*.txt")) if self.sources_dir.is_dir() else []
+    def source_files(self, names: tuple[str, ...]) -> list[Path]:
+        """The uploaded source documents of these names."""
+        return [self.sources_dir / name for name in sorted(names)]
+
+    def keep_source(self, name: str, text: bytes) -> None:
+        """Store an uploaded source document whole (a crash leaves none or all of it; no version names it yet)."""
+        self.sources_dir.mkdir(parents=True, exist_ok=True)
+        _fsynced_write(self.sources_dir / name, text)
 
 
 def canonical_lines(graph: Graph) -> list[str]:
@@ -307,13 +316,24 @@ def audit_quads(version: Version) -> str:
     if version.rollback_of is not None:
         add((activity, KG.rollbackOf, URIRef(f"{VERSION_IRI}{version.rollback_of}")))
     added, removed = URIRef(f"{version.iri}/added"), URIRef(f"{version.iri}/removed")
+    built_added, built_removed = URIRef(f"{version.iri}/built-added"), URIRef(f"{version.iri}/built-removed")
     add((activity, KG.addedStatements, added))
     add((activity, KG.removedStatements, removed))
+    add((activity, KG.addedTriples, built_added))
+    add((activity, KG.removedTriples, built_removed))
+    for name in version.sources:
+        add((activity, KG.withSource, Literal(name)))
     lines = [f"{line[:-1].rstrip()} <{VERSIONS_GRAPH}> ." for line in
              graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines() if line.strip()]
-    lines += [f"{line[:-1].rstrip()} <{added}> ." for line in version.added]
-    lines += [f"{line[:-1].rstrip()} <{removed}> ." for line in version.removed]
+    for target, statements in ((added, version.added), (removed, version.removed),
+                               (built_added, version.served_added), (built_removed, version.served_removed)):
+        lines += [f"{line[:-1].rstrip()} <{target}> ." for line in statements]
     return "\n".join(lines) + "\n"
+
+
+def audit_graphs(version: Version) -> tuple[str, ...]:
+    """The named graphs a version's audit record fills besides its activity in the versions graph."""
+    return tuple(f"{version.iri}/{part}" for part in ("added", "removed", "built-added", "built-removed"))
 
 
 def _agent_path(name: str) -> str:
@@ -327,6 +347,7 @@ __all__ = [
     "VERSION_IRI",
     "Ledger",
     "Version",
+    "audit_graphs",
     "audit_quads",
     "canonical_lines",
     "now",

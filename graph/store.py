@@ -586,7 +586,9 @@ class RemoteStore(Store):
                                    "endpoint to write it with: push it with `thoracic-kg load --to ...`")
 
     def _update(self, update: str) -> None:
-        assert self.update_url is not None
+        if self.update_url is None:
+            raise StoreUnavailable(f"the SPARQL server at {self.query_url} has no update endpoint configured "
+                                   "(TKG_SPARQL_UPDATE_URL): it cannot take changes")
         self._request("POST", self.update_url, content=update.encode(), timeout=httpx.Timeout(self.timeout,
                       read=max(self.timeout, _WRITE_SECONDS)), headers={"Content-Type": "application/sparql-update"})
 
@@ -632,6 +634,12 @@ class RemoteStore(Store):
         else:
             self.replace(ntriples, content_sha256=content_sha256)
         self.add_quads(audit_nquads)
+
+    def forget(self, subject: str, graph: str, graphs: Sequence[str]) -> None:
+        """Remove what `subject` says in `graph`, and the named `graphs` whole (an audit record written by a change
+        that was never committed, before its id is used again)."""
+        drops = "".join(f"DROP SILENT GRAPH <{name}> ;\n" for name in graphs)
+        self._update(f"{drops}DELETE WHERE {{ GRAPH <{graph}> {{ <{subject}> ?p ?o }} }}")
 
     def add_quads(self, nquads: str) -> None:
         """Insert N-Quads (blank nodes allowed) into their named graphs, in chunks a server's compiler takes."""

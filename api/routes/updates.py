@@ -90,6 +90,9 @@ async def update(request: Request, content: ContentDep, editor: EditorDep,
         if "update" not in form:
             return PlainTextResponse("the form has no 'update' field\n表单中没有 'update' 字段", status_code=400)
         text, message = form["update"], form.get("message", message)
+        if len(message) > 2000:
+            return PlainTextResponse("the message is longer than 2,000 characters\n说明超过 2000 个字符",
+                                     status_code=422)
     else:
         return PlainTextResponse("send the update as application/sparql-update, or as a form with the field 'update'"
                                  "\n请以 application/sparql-update 或带 'update' 字段的表单发送更新", status_code=415)

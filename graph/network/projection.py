@@ -429,6 +429,8 @@ def center_network(store: Store, options: ProjectionOptions = ProjectionOptions(
     if cached is not None:
         return cached
     network = project(read_center(store), options)
+    if store.content_sha256() != key[0]:  # a version was committed meanwhile: what was read may be the newer one
+        return network
     with _lock:
         if len(_cache) >= 8:
             _cache.clear()

@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from graph.build import Built, Inputs, build
-from graph.changes import ChangeConflict, ChangeRefused, graph_store, parse_upload, sparql_update
+from graph.changes import ChangeConflict, ChangeRefused, Content, graph_store, parse_upload, sparql_update
 from graph.ledger import VERSIONS_GRAPH, Ledger
 from graph.namespaces import KG, TTC
 from graph.replicas import Follower
@@ -249,3 +249,50 @@ def test_changes_a_new_build_cannot_take_stop_the_start_and_commit_nothing(tmp_p
     assert "export-changes" in str(stopped.value) and "ttc:DaVinciSurgicalSystem" in str(stopped.value)
     assert {k: v for k, v in _state_files(settings.state_dir).items() if not k.startswith("base/")} == {  # type: ignore[arg-type]
         k: v for k, v in before.items() if not k.startswith("base/")}
+
+
+def test_an_uploaded_source_is_content_and_a_rollback_returns_to_the_sources_of_its_target(
+        tmp_path: Path, built: Built) -> None:
+    content = started(settings_for(tmp_path), built)
+    words = b"Malignant neoplasm of trachea"  # WHO's title of C33, held by the graph: the build marks its source words
+    uploaded = content.add_source("notes.txt", words, by="alice")
+    assert uploaded.sources == ("notes.txt",) and uploaded.source == "notes.txt"
+    assert uploaded.content_sha256 != built.manifest["content_sha256"]  # the build read the new document's words
+    assert b"sourceWords> \"Malignant neoplasm of trachea\"" in content.snapshot().ntriples
+    with pytest.raises(ChangeRefused):
+        content.add_source("notes.txt", words, by="alice")  # held already
+    with pytest.raises(ChangeConflict):
+        content.add_source("notes.txt", b"other words", by="alice")  # never replaced
+    back = content.rollback(1, by="alice")
+    assert back.sources == () and back.content_sha256 == built.manifest["content_sha256"]
+    again = content.add_source("notes.txt", words, by="alice")  # the same text brings it back
+    assert again.content_sha256 == uploaded.content_sha256
+
+
+def test_an_update_that_never_ends_is_stopped_and_an_ill_typed_literal_refused(tmp_path: Path, built: Built) -> None:
+    content = started(settings_for(tmp_path, query_timeout=2), built)
+    endless = "INSERT { ?a kg:x ?l } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    with pytest.raises(ChangeRefused) as stopped:
+        content.change(sparql_update(endless), by="alice", message="", kind="update")
+    assert [v["rule"] for v in stopped.value.violations()] == ["deadline"]
+    with pytest.raises(ChangeRefused) as typed:
+        content.change(sparql_update('INSERT DATA { ttc:Ward rdfs:comment "x" . ttc:Ward kg:beds "abc"^^xsd:integer }'),
+                       by="alice", message="", kind="update")
+    assert [v["rule"] for v in typed.value.violations()] == ["literal"]
+    assert len(content.ledger.ids()) == 1
+
+
+def test_a_carry_a_crash_interrupted_is_made_by_the_next_writer(tmp_path: Path, built: Built) -> None:
+    settings = settings_for(tmp_path)
+    to_inferred(started(settings, built))
+    data = _modified_data(tmp_path, b"kg:status kg:Stated ; prov:wasDerivedFrom ev:ward .",
+                          b"kg:status kg:Stated ; prov:wasDerivedFrom ev:ward, ev:title .")
+    new_build = build(Inputs.default(data))
+    interrupted = Content(settings, ntriples=new_build.ntriples, manifest=new_build.manifest, data_dir=data)
+    with interrupted.ledger.writing():  # the build record committed, then the process died before the carry
+        interrupted.ledger.save_base(interrupted.build_sha, interrupted._curated_graph())
+        interrupted._commit_build_record(None)
+    assert [v.kind for v in interrupted.ledger.all()] == ["build", "update", "build"]
+    carried = started(settings, new_build, data_dir=data)
+    assert [v.kind for v in carried.ledger.all()] == ["build", "update", "build", "carry"]
+    assert b"#Inferred" in carried.snapshot().ntriples
