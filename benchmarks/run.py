@@ -76,7 +76,8 @@ def measure_graph(title: str, name: str, graph: Path, triples: int, args: argpar
     skip_rdflib = name == "large" and args.skip_rdflib_large
     starters: dict[str, Callable[[], AbstractContextManager[Server]]] = {
         PRODUCT: lambda: servers.product(graph, logs, query_timeout=args.query_timeout, workers=args.workers,
-                                                 http_workers=args.http_workers),
+                                                 http_workers=args.http_workers,
+                                                 settings={"CACHE_BYTES": str(args.cache_bytes)}),
         OXIGRAPH: lambda: servers.oxigraph(graph, logs)}
     if not skip_rdflib:
         starters[RDFLIB] = lambda: servers.rdflib_endpoint(graph, logs)
@@ -91,8 +92,8 @@ def measure_graph(title: str, name: str, graph: Path, triples: int, args: argpar
             result["servers"][server_name] = {"ready_s": round(fleet.start(server_name).ready_s, 2)}
         workers = servers.child_count(fleet.running[PRODUCT].pid)
         result["servers"][PRODUCT]["child_processes"] = workers
-        notes.append(f"The product ran with TKG_QUERY_TIMEOUT={args.query_timeout:g}, TKG_HTTP_WORKERS={args.http_workers} "
-                     f"and TKG_WORKERS={args.workers}; "
+        notes.append(f"The product ran with TKG_QUERY_TIMEOUT={args.query_timeout:g}, TKG_HTTP_WORKERS={args.http_workers}, "
+                     f"TKG_WORKERS={args.workers} and TKG_CACHE_BYTES={args.cache_bytes}; "
                      f"it had {workers} processes below it (HTTP processes, query workers, helpers) during the run.")
         for workload in chosen:
             result["queries"].append(_measure_query(client, fleet, workload, args, body_dir, name))
@@ -209,6 +210,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--query-timeout", type=float, default=10.0, help="the product's TKG_QUERY_TIMEOUT (default 10)")
     parser.add_argument("--workers", type=int, default=2, help="the product's TKG_WORKERS (default 2)")
     parser.add_argument("--http-workers", type=int, default=2, help="the product's TKG_HTTP_WORKERS (default 2)")
+    parser.add_argument("--cache-bytes", type=int, default=0, help="the product's TKG_CACHE_BYTES (default 0: no "
+                        "answer cache, so every timed request reaches the engine; benchmarks.smallquery times the cache)")
     parser.add_argument("--skip-rdflib-large", action="store_true", help="do not run rdflib-endpoint on the large graph")
     parser.add_argument("--rdflib-max-request", type=float, default=10.0,
                         help="do not time rdflib-endpoint on a query one request of which takes longer (default 10 s)")
@@ -239,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
                  "settings": {"duration_s": args.duration, "connections": args.connections, "threads": args.threads,
                               "wrk_timeout_s": args.timeout, "query_timeout_s": args.query_timeout,
                               "workers": args.workers, "http_workers": args.http_workers, "factor": args.factor,
+                              "cache_bytes": args.cache_bytes,
                               "method": "POST application/sparql-query",
                               "rdflib_max_request_s": args.rdflib_max_request,
                               "max_duration_s": args.max_duration},

@@ -92,17 +92,19 @@ def _stop(process: subprocess.Popen) -> None:
 
 @contextmanager
 def product(graph: Path, logs: Path, *, query_timeout: float, workers: int, http_workers: int,
-            startup: float = 600) -> Iterator[Server]:
-    """The product serving `graph` as it is, with the query deadline and the worker processes set."""
+            startup: float = 600, name: str = PRODUCT, settings: dict[str, str] | None = None) -> Iterator[Server]:
+    """The product serving `graph` as it is, with the query deadline and the worker processes set; `settings`
+    are more TKG_* variables (`{"CACHE_BYTES": "0"}`: no answer cache)."""
     port, started = free_port(), time.monotonic()
     env = {**os.environ, "TKG_GRAPH_FILE": str(graph.resolve()), "TKG_QUERY_TIMEOUT": str(query_timeout),
            "TKG_WORKERS": str(workers), "TKG_HTTP_WORKERS": str(http_workers),
-           "TKG_RATE_LIMIT": "off"}  # wrk is one client sending thousands a second: the limit is not what is timed
+           "TKG_RATE_LIMIT": "off",  # wrk is one client sending thousands a second: the limit is not what is timed
+           **{f"TKG_{key}": value for key, value in (settings or {}).items()}}
     env.pop("TKG_STORE", None)
-    with _process([sys.executable, "-m", "api", "serve", "--port", str(port)], logs / f"{PRODUCT}.log", env) as process:
+    with _process([sys.executable, "-m", "api", "serve", "--port", str(port)], logs / f"{name}.log", env) as process:
         base = f"http://127.0.0.1:{port}"
         _wait(base + "/api/prefixes", process, startup)
-        yield Server(PRODUCT, base, base + "/sparql", time.monotonic() - started, process.pid)
+        yield Server(name, base, base + "/sparql", time.monotonic() - started, process.pid)
 
 
 @contextmanager

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     max_response_bytes: int = Field(64 * 1024 * 1024, gt=0, description="Largest serialised answer, in bytes.")
     max_body_bytes: int = Field(1024 * 1024, gt=0, description="Largest request body accepted, in bytes (413 "
                                 "beyond, refused before it is read).")
+    cache_bytes: int = Field(64 * 1024 * 1024, ge=0, description="Bytes of answers each HTTP process keeps "
+                             "(TKG_CACHE_BYTES; 0: no cache). The cache of /sparql and the named queries is exact: "
+                             "keyed by the query, its bound values, the format, the dataset and the version served "
+                             "(its id and content hash), so a staff change is seen at once. Least recently used "
+                             "goes first.")
 
     network_max_nodes: int = Field(500, ge=1, le=3000, description="Most nodes one network view draws; past it a "
                                    "connected core is kept and the page says so.")

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from api.conneg import NotAcceptable, choose
 from api.deps import CatalogDep, StoreDep
 from api.i18n import page_lang, request_lang
 from api.pages import render
+from graph.store import Answer
 from queries.catalog import NamedQuery, get_query, spreadsheet_csv
-from queries.service import run_named
+from queries.service import CacheStatus, Served, ask_named, cached_named, run_named, served_state
 
 router = APIRouter(tags=["queries"])
 
@@ -89,10 +92,10 @@ def named_query_routes(catalog: dict[str, NamedQuery]) -> APIRouter:
     return routes
 
 
-def _operation(query: NamedQuery) -> Callable[..., Response]:
-    def operation(request: Request, store: StoreDep, format: FormatParam = None, accept: AcceptHeader = None,
-                  **_: str | None) -> Response:
-        return _run(query, request, store, format, accept)
+def _operation(query: NamedQuery) -> Callable[..., Awaitable[Response]]:
+    async def operation(request: Request, store: StoreDep, format: FormatParam = None, accept: AcceptHeader = None,
+                        **_: str | None) -> Response:
+        return await _run_soon(query, request, store, format, accept)
 
     documented = [inspect.Parameter(
         param.name, inspect.Parameter.KEYWORD_ONLY, default=inspect.Parameter.empty if param.required else None,
@@ -106,10 +109,30 @@ def _operation(query: NamedQuery) -> Callable[..., Response]:
 
 
 @router.get("/queries/{name}", operation_id="run_query", include_in_schema=False)
-def run_query(name: str, request: Request, store: StoreDep, catalog: CatalogDep, format: FormatParam = None,
-              accept: AcceptHeader = None) -> Response:
+async def run_query(name: str, request: Request, store: StoreDep, catalog: CatalogDep, format: FormatParam = None,
+                    accept: AcceptHeader = None) -> Response:
     """Run a named query; its parameters come as query-string values, validated and bound."""
-    return _run(get_query(catalog, name), request, store, format, accept)
+    return await _run_soon(get_query(catalog, name), request, store, format, accept)
+
+
+def _formats(chosen: str) -> dict[str, str]:
+    return {"solutions": chosen, "boolean": "json", "graph": "turtle"}
+
+
+def _served(request: Request) -> Served:
+    return partial(served_state, request.app.state.content)
+
+
+async def _run_soon(query: NamedQuery, request: Request, store: StoreDep, format: str | None,
+                    accept: str | None) -> Response:
+    """A cached answer straight from the event loop (no thread, no engine); otherwise the query in a thread."""
+    if format != "html":
+        chosen = choose(accept, TABULAR, default="json", explicit=format)
+        raw = {k: v for k, v in request.query_params.items() if k != "format"}
+        found = cached_named(store, query, raw, _formats(chosen), request.app.state.settings, _served(request))  # type: ignore[arg-type]
+        if found is not None:
+            return _tabular(found, chosen, "hit")
+    return await run_in_threadpool(_run, query, request, store, format, accept)
 
 
 def _run(query: NamedQuery, request: Request, store: StoreDep, format: str | None, accept: str | None) -> Response:
@@ -117,14 +140,18 @@ def _run(query: NamedQuery, request: Request, store: StoreDep, format: str | Non
         return _table(query, request, store)
     chosen = choose(accept, TABULAR, default="json", explicit=format)
     raw = {k: v for k, v in request.query_params.items() if k != "format"}
-    answer = run_named(store, query, raw, {"solutions": chosen, "boolean": "json", "graph": "turtle"})
+    answer, status = ask_named(store, query, raw, _formats(chosen), request.app.state.settings, _served(request))  # type: ignore[arg-type]
+    return _tabular(answer, chosen, status)
+
+
+def _tabular(answer: Answer, chosen: str, status: CacheStatus) -> Response:
     body = answer.body
     media = answer.media_type
     if chosen == "csv":
         body, media = b"\xef\xbb\xbf" + spreadsheet_csv(body), "text/csv; charset=utf-8"  # BOM: Excel then reads UTF-8 Chinese
     elif chosen == "tsv":
         media = "text/tab-separated-values; charset=utf-8"
-    return Response(body, media_type=media)
+    return Response(body, media_type=media, headers={"X-Cache": status})
 
 
 def _wants_html(accept: str | None) -> bool:
@@ -163,7 +190,7 @@ def _table(query: NamedQuery, request: Request, store: StoreDep) -> HTMLResponse
     """The answer as an HTML table, for the catalog page's "table" link."""
     raw = {k: v for k, v in request.query_params.items() if k not in ("format", "lang")}
     lang = request_lang(request)
-    answer = run_named(store, query, raw, {"solutions": "json", "boolean": "json", "graph": "turtle"})
+    answer = run_named(store, query, raw, _formats("json"), request.app.state.settings, _served(request))  # type: ignore[arg-type]
     data = json.loads(answer.body) if answer.kind != "graph" else None
     columns = data["head"].get("vars", []) if data else []
     rows = [[row.get(c, {}).get("value", "") for c in columns] for row in data["results"]["bindings"]] \

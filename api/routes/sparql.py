@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
@@ -16,9 +17,9 @@ from api.i18n import request_lang
 from api.pages import render
 from api.texts import EDITOR
 from graph.guard import QueryRefused
-from graph.store import GRAPH_FORMATS, SOLUTION_FORMATS, Dataset
+from graph.store import GRAPH_FORMATS, SOLUTION_FORMATS, Answer, Dataset
 from graph.void import DATASET, service_graph_turtle
-from queries.service import run_sparql
+from queries.service import CacheStatus, Served, ask_sparql, cached_sparql, served_state
 
 router = APIRouter(tags=["sparql"])
 
@@ -73,20 +74,35 @@ def _dataset(pairs: list[tuple[str, str]]) -> Dataset | None:
     return Dataset(default, named) if default or named else None
 
 
-def _answer(store: StoreDep, settings: SettingsDep, sparql: str, accept: str | None, fmt: str | None,
-            dataset: Dataset | None = None) -> Response:
-    negotiated = negotiate(accept, fmt)
-    answer = run_sparql(store, settings, sparql, negotiated.formats, dataset)
-    if answer.kind in negotiated.refused:
-        return PlainTextResponse(f"the query returns {answer.kind}, which cannot be produced in {fmt or accept!r}",
-                                 status_code=406)
+def _respond(answer: Answer, status: CacheStatus, refused: frozenset[str], asked: str | None) -> Response:
+    if answer.kind in refused:
+        return PlainTextResponse(f"the query returns {answer.kind}, which cannot be produced in {asked!r}",
+                                 status_code=406, headers={"X-Cache": status})
     media = answer.media_type + ("; charset=utf-8" if answer.media_type.startswith("text/") else "")
-    return Response(answer.body, media_type=media)
+    return Response(answer.body, media_type=media, headers={"X-Cache": status})
+
+
+def _answer(store: StoreDep, settings: SettingsDep, sparql: str, accept: str | None, fmt: str | None,
+            dataset: Dataset | None, served: Served) -> Response:
+    negotiated = negotiate(accept, fmt)
+    answer, status = ask_sparql(store, settings, sparql, negotiated.formats, dataset, served)
+    return _respond(answer, status, negotiated.refused, fmt or accept)
+
+
+async def _answer_soon(request: Request, store: StoreDep, settings: SettingsDep, sparql: str, accept: str | None,
+                       fmt: str | None, dataset: Dataset | None) -> Response:
+    """A cached answer straight from the event loop (no thread, no engine); otherwise the query in a thread."""
+    negotiated = negotiate(accept, fmt)
+    served = partial(served_state, request.app.state.content)
+    found = cached_sparql(store, settings, sparql, negotiated.formats, dataset, served)
+    if found is not None:
+        return _respond(found, "hit", negotiated.refused, fmt or accept)
+    return await run_in_threadpool(_answer, store, settings, sparql, accept, fmt, dataset, served)
 
 
 @router.get("/sparql", operation_id="sparql_get", summary="SPARQL 1.1 query (GET)", response_class=Response,
             responses=RESPONSES)
-def sparql_get(
+async def sparql_get(
     request: Request, store: StoreDep, settings: SettingsDep,
     query: Annotated[str | None, Query(description="The SPARQL query.")] = None,
     format: Format = None,
@@ -107,12 +123,14 @@ def sparql_get(
     if query is None:
         if "text/html" in (accept or ""):
             lang = request_lang(request)
-            return HTMLResponse(render("editor.html", lang=lang, title=EDITOR[lang]["title"], t=EDITOR[lang]))
-        return Response(service_description(str(request.url_for("sparql_get")), snapshot(request).manifest),
-                        media_type="text/turtle; charset=utf-8")
+            return HTMLResponse(await run_in_threadpool(render, "editor.html", lang=lang, title=EDITOR[lang]["title"],
+                                                        t=EDITOR[lang]))
+        endpoint = str(request.url_for("sparql_get"))
+        described = await run_in_threadpool(lambda: service_description(endpoint, snapshot(request).manifest))
+        return Response(described, media_type="text/turtle; charset=utf-8")
     pairs = list(request.query_params.multi_items())
-    return _answer(store, settings, query, accept, format or output or request.query_params.get("results"),
-                   _dataset(pairs))
+    return await _answer_soon(request, store, settings, query, accept, format or output or request.query_params.get("results"),
+                              _dataset(pairs))
 
 
 @router.post("/sparql", operation_id="sparql_post", summary="SPARQL 1.1 query (POST)", response_class=Response,
@@ -158,4 +176,4 @@ async def sparql_post(
         raise QueryRefused(f"unsupported media type {media or '(none)'!r}; send application/sparql-query "
                            "or application/x-www-form-urlencoded", status=415)
     format = format or next((v for k, v in pairs if k in _FORMAT_PARAMS), None)
-    return await run_in_threadpool(_answer, store, settings, sparql, accept, format, _dataset(pairs))
+    return await _answer_soon(request, store, settings, sparql, accept, format, _dataset(pairs))
