@@ -12,13 +12,15 @@ import pytest
 
 from graph.build import Built
 from graph.changes import ChangeRefused, sparql_update
-from graph.ledger import VERSIONS_GRAPH
+from graph.ledger import VERSION_IRI, VERSIONS_GRAPH
 from graph.settings import Settings
-from graph.store import Dataset, RemoteStore, prepared_store, remote_store
+from graph.store import STAGING_GRAPH, Dataset, RemoteStore, prepared_store, remote_store
 from tests.servers import Virtuoso, oxigraph_server
 from tests.updates.helpers import STATUS_QUERY, WITHOUT_EVIDENCE, settings_for, started, to_inferred
 
 pytestmark = pytest.mark.integration
+GRAPH = "urn:ttc-kg:updates-test"
+PARTS = ("added", "removed", "built-added", "built-removed")
 
 
 @pytest.fixture(params=["oxigraph-server", "virtuoso"])
@@ -29,9 +31,16 @@ def remote(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]
                                sparql_update_url=f"{base}/update")
         return
     virtuoso: Virtuoso = request.getfixturevalue("virtuoso")
-    yield settings_for(tmp_path, store="remote", sparql_query_url=virtuoso.sparql,
-                       sparql_update_url=virtuoso.sparql_auth, sparql_user=virtuoso.user,
-                       sparql_password=virtuoso.password, sparql_graph="urn:ttc-kg:updates-test")
+    settings = settings_for(tmp_path, store="remote", sparql_query_url=virtuoso.sparql,
+                            sparql_update_url=virtuoso.sparql_auth, sparql_user=virtuoso.user,
+                            sparql_password=virtuoso.password, sparql_graph=GRAPH)
+    yield settings
+    # the session's Virtuoso is shared, and its default graph is the union of all its graphs: leave nothing behind
+    server = remote_store(settings)
+    versions = [f"{VERSION_IRI}{n}" for n in range(1, 20)]
+    server.forget("urn:ttc-kg:none", VERSIONS_GRAPH, [VERSIONS_GRAPH, GRAPH, server.marker, f"{STAGING_GRAPH}/{GRAPH}",
+                                                      *(f"{v}/{part}" for v in versions for part in PARTS)])
+    server.close()
 
 
 def _statuses(store: RemoteStore) -> set[str]:

@@ -131,7 +131,8 @@ def test_the_ontology_page_in_chinese(live_server: str) -> None:
                 marked = f' lang="{text.lang}"' if text.lang else ""
                 assert f'<p class="definition"{marked}>' + text.text.replace("'", "&#39;") in page, doc.ref.curie
         # the example queries: Chinese comments, Chinese labels asked for, the SPARQL itself marked English
-        assert "# kg:Cancer（癌症）的每个实例，及其中文名称" in page
+        # (the identifiers inside a Chinese comment stay English, marked so)
+        assert '# <span lang="en">kg:Cancer</span>（癌症）的每个实例，及其中文名称' in page
         assert '<pre lang="en"><code>' in page and "/sparql?lang=zh#query=" in page
         assert 'href="/entity?id=kg%3ACancer&amp;lang=zh"' in page
 
