@@ -21,7 +21,7 @@ from tests.servers import ROOT
 from tests.updates.helpers import STATUS_QUERY, settings_for, started, to_inferred
 
 
-@pytest.mark.parametrize("after", [0.3, 2.5, 4.4, 6.1])  # a change takes about 4 s: building, the store, the commit
+@pytest.mark.parametrize("after", [2.5, 4.4])  # a change takes about 4 s: building, the store, the commit
 def test_a_kill_during_a_change_leaves_the_version_before_or_after(tmp_path: Path, built: Built, after: float) -> None:
     settings = settings_for(tmp_path, store="disk")
     started(settings, built)
