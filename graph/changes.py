@@ -29,7 +29,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, Literal
 
 from graph.build import Built, Inputs, build
 from graph.guard import _may_read_service, tokens
@@ -124,7 +124,7 @@ class SparqlUpdate:
     text: str
 
 
-def sparql_update(text: str) -> Operation:
+def sparql_update(text: str) -> SparqlUpdate:
     """A SPARQL 1.1 Update on the curated statements; LOAD, SERVICE and named graphs refused before it runs.
     The project's prefixes (kg:, ttc:, ev:, schema:, prov:, …) are predeclared."""
     problems = []
@@ -541,9 +541,9 @@ def _check_literals(lines: list[str]) -> None:
     """Refuse a literal that is not of its datatype ("abc"^^xsd:integer): every later build would trip on it."""
     graph = Graph()
     graph.parse(data="\n".join(lines), format="nt")
-    bad = [(s, o) for s, _, o in graph if getattr(o, "ill_typed", False)]
+    bad = [(s, o) for s, _, o in graph if isinstance(o, Literal) and o.ill_typed]
     if bad:
-        raise ChangeRefused([Problem("literal", f"{o!r} is not a valid {graph.qname(str(o.datatype))} value",
+        raise ChangeRefused([Problem("literal", f"{str(o)!r} is not a valid {graph.qname(str(o.datatype))} value",
                                      focus=str(s)) for s, o in bad])
 
 

@@ -286,12 +286,13 @@ def index_rows(store: Store, name: str, size: int | None = None) -> list[dict[st
     cap = getattr(getattr(store, "limits", None), "max_rows", None)
     page = min(PART_ROWS, cap) if cap else PART_ROWS
     if size is None or size <= page:  # whole, as it always was, unless known to be large
+        whole: list[dict[str, Node]] | None
         try:
-            rows = store.select(f"{sparql}\nLIMIT {page + 1}")
+            whole = store.select(f"{sparql}\nLIMIT {page + 1}")
         except ResultTooLarge:  # a smaller cap than this store tells
-            rows = None
-        if rows is not None and len(rows) <= page:
-            return rows
+            whole = None
+        if whole is not None and len(whole) <= page:
+            return whole
         size = None
     total = _count(store, sparql) if size is None else size
     parts = -(-total // max(1, page * 3 // 4))
@@ -318,7 +319,7 @@ def _count(store: Store, sparql: str) -> int:
     """How many rows the query has (its SELECT counted as a subquery)."""
     prologue, select = re.split(r"(?m)^SELECT\b", sparql, maxsplit=1)
     rows = store.select(f"{prologue}SELECT (COUNT(*) AS ?rows) WHERE {{ {{ SELECT{select} }} }}")
-    return int(rows[0]["rows"])
+    return int(str(rows[0]["rows"]))
 
 
 class LabelIndex:

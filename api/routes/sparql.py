@@ -22,6 +22,7 @@ from graph.void import DATASET, service_graph_turtle
 from queries.service import CacheStatus, Served, ask_sparql, cached_sparql, served_state
 
 router = APIRouter(tags=["sparql"])
+_READ_ONLY = "this endpoint is read-only: updates go to /update (SPARQL 1.1 Update, with a bearer token)"
 
 #: What /sparql answers, as OpenAPI lists it: every result format, and the plain-text refusals.
 RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -119,7 +120,7 @@ async def sparql_get(
         raise QueryRefused("send one query, not several")
     if "update" in request.query_params:
         raise QueryRefused("send a query or an update, not both; updates are refused here" if queries
-                           else "this endpoint is read-only: updates go to /update (SPARQL 1.1 Update, with a bearer token)", status=400 if queries else 403)
+                           else _READ_ONLY, status=400 if queries else 403)
     if query is None:
         if "text/html" in (accept or ""):
             lang = request_lang(request)
@@ -165,13 +166,13 @@ async def sparql_post(
         names = [k for k, _ in pairs]
         if "update" in names:
             raise QueryRefused("send a query or an update, not both; updates are refused here" if "query" in names
-                               else "this endpoint is read-only: updates go to /update (SPARQL 1.1 Update, with a bearer token)", status=400 if "query" in names else 403)
+                               else _READ_ONLY, status=400 if "query" in names else 403)
         if names.count("query") != 1:
             raise QueryRefused("send exactly one query parameter")
         sparql = next(v for k, v in pairs if k == "query")
         format = format or next((v for k, v in pairs if k in _FORMAT_PARAMS), None)
     elif media == "application/sparql-update":
-        raise QueryRefused("this endpoint is read-only: updates go to /update (SPARQL 1.1 Update, with a bearer token)", status=403)
+        raise QueryRefused(_READ_ONLY, status=403)
     else:
         raise QueryRefused(f"unsupported media type {media or '(none)'!r}; send application/sparql-query "
                            "or application/x-www-form-urlencoded", status=415)

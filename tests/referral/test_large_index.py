@@ -16,8 +16,8 @@ from queries import referral as ref
 CAP = 200  # the center alone has more label rows than this (342 when written)
 
 
-def _loaded(built: Built, limits: Limits = Limits()) -> OxigraphStore:
-    store = OxigraphStore(limits=limits)
+def _loaded(built: Built, limits: Limits | None = None) -> OxigraphStore:
+    store = OxigraphStore(limits=limits or Limits())
     store.replace(built.ntriples, content_sha256=built.manifest["content_sha256"])
     return store
 
