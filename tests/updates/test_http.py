@@ -116,10 +116,10 @@ def test_a_new_source_document_can_be_quoted_by_new_evidence(server: str) -> Non
     start = text.index("robotic (Da Vinci) surgery")
     excerpt = text[text.rindex(".", 0, start) + 1:text.index(".", start) + 1].strip()  # one sentence of the source
     uploaded = httpx.put(f"{server}/api/sources/excerpt.txt", content=excerpt.encode(), headers={
-        **AUTH, "Content-Type": "text/plain; charset=utf-8"})
+        **AUTH, "Content-Type": "text/plain; charset=utf-8"}, timeout=60)  # a source is content: a build
     assert uploaded.status_code == 200 and uploaded.json()["version"]["kind"] == "source"
     again = httpx.put(f"{server}/api/sources/excerpt.txt", content=b"other words", headers={
-        **AUTH, "Content-Type": "text/plain"})
+        **AUTH, "Content-Type": "text/plain"}, timeout=60)
     assert again.status_code == 409  # evidence may quote it: never replaced
     at = excerpt.index("robotic (Da Vinci) surgery")
     cite = f"""INSERT {{ ttc:excerpt a kg:SourceDocument ; rdfs:label "An excerpt of the center's description"@en ;
