@@ -568,11 +568,8 @@ def open_content(settings: Settings) -> Content:
 def net_change(ledger: Ledger, run: list[Version]) -> tuple[set[str], set[str]]:
     """What a run of versions changed, as canonical lines: (added, removed) between its base and its head."""
     base = set(ledger.base_lines(run[0].build))
-    head = ledger.curated_lines(run[-1])
-    graph = Graph()
-    graph.parse(data="\n".join(sorted(head)), format="nt")
-    head_canonical = set(canonical_lines(graph))
-    return head_canonical - base, base - head_canonical
+    head = _canonical(ledger.curated_lines(run[-1]))
+    return head - base, base - head
 
 
 def state_dir(settings: Settings) -> Path:

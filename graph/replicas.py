@@ -51,9 +51,8 @@ def build_version_store(settings: Settings, ledger: Ledger, version: Version, he
     try:
         if head is None:  # from the build: this run's versions so far replayed, and every earlier version's audit
             run = [] if version.kind == "build" else [v for v in ledger.run(version.build) if v.id < version.id]
-            for earlier in ledger.all():
-                if earlier.id < version.id:
-                    store.apply_change((), (), audit_quads(earlier), content_sha256=version.build)
+            audit = "".join(audit_quads(earlier) for earlier in ledger.all() if earlier.id < version.id)
+            store.apply_change((), (), audit, content_sha256=version.build)
             for earlier in run:
                 if earlier.kind != "build":
                     store.apply_change(earlier.served_removed, earlier.served_added, "",
@@ -98,10 +97,9 @@ class Follower:
             return worker_store(self.settings, self.graph_path, content_sha256=self.build_sha, limits=self.limits)
         store = worker_store(self.settings, self.graph_path, content_sha256=self.build_sha, limits=self.limits)
         if self.ledger is not None:
-            for version in self.ledger.all():  # the audit trail of every run
-                if run and version.id > run[-1].id:
-                    break
-                store.apply_change((), (), audit_quads(version), content_sha256=store.content_sha256() or "")
+            last = run[-1].id if run else None
+            audit = "".join(audit_quads(v) for v in self.ledger.all() if last is None or v.id <= last)
+            store.apply_change((), (), audit, content_sha256=self.build_sha)  # the audit trail of every run
         self._replay(store, run)
         return store
 

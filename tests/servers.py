@@ -173,13 +173,16 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
 
 
 @contextmanager
-def product_server(build_dir: Path, **settings: str) -> Iterator[str]:
-    """`thoracic-kg serve` on uvicorn on a free loopback port; `settings` become TKG_* variables."""
+def product_server(build_dir: Path, log: Path | None = None, **settings: str) -> Iterator[str]:
+    """`thoracic-kg serve` on uvicorn on a free loopback port; `settings` become TKG_* variables. Its stdout and
+    stderr go to `log` when given (a test reads what the server logged), else nowhere."""
     port = free_port()
     env = {**os.environ, "TKG_BUILD_DIR": str(build_dir),
            **{f"TKG_{name.upper()}": value for name, value in settings.items()}}
+    output = log.open("wb") if log is not None else None
     process = subprocess.Popen([sys.executable, "-m", "api", "serve", "--port", str(port)], env=env, cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=output or subprocess.DEVNULL,
+                               stderr=subprocess.STDOUT if output else subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base + "/api/prefixes", process, seconds=120)
@@ -191,3 +194,5 @@ def product_server(build_dir: Path, **settings: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if output is not None:
+            output.close()

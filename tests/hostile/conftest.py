@@ -5,14 +5,10 @@ connection made to it; an HTML check that no element or handler came from data."
 
 from __future__ import annotations
 
-import os
 import secrets
 import socket
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,7 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from graph.build import Built
-from tests.servers import ROOT, free_port, product_server, wait_until_up
+from tests.servers import product_server
 
 TTC = "https://ttc-kg.example/id/"
 KG = "https://ttc-kg.example/ontology#"
@@ -119,28 +115,6 @@ class UpdateServer:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-@contextmanager
-def logged_server(build_dir: Path, log: Path, **settings: str) -> Iterator[str]:
-    """`thoracic-kg serve` as tests/servers.py's product_server starts it, but with its stdout and stderr written
-    to `log` (product_server discards them) so that a test can read what the server logged."""
-    port = free_port()
-    env = {**os.environ, "TKG_BUILD_DIR": str(build_dir),
-           **{f"TKG_{name.upper()}": value for name, value in settings.items()}}
-    with log.open("wb") as output:
-        process = subprocess.Popen([sys.executable, "-m", "api", "serve", "--port", str(port)], env=env, cwd=ROOT,
-                                   stdout=output, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(base + "/api/prefixes", process, seconds=120)
-            yield base
-        finally:
-            process.terminate()
-            with suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=10)
-            process.kill()  # nothing, once it has exited
-            process.wait()
-
-
 @pytest.fixture(scope="session")
 def update_server(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[UpdateServer]:
     """The product over the curated statements of graph/data (the hostile graph is a prebuilt file, which takes no
@@ -148,7 +122,7 @@ def update_server(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Ite
     server's deadline, workers and rate limit (loopback exempt). Its stdout and stderr go to `server.log`."""
     folder = tmp_path_factory.mktemp("updates")
     built.write(folder / "build")  # the session's build, reused: the server starts without building
-    with logged_server(folder / "build", folder / "server.log", update_tokens=f"{EDITOR}:{UPDATE_TOKEN}",
+    with product_server(folder / "build", folder / "server.log", update_tokens=f"{EDITOR}:{UPDATE_TOKEN}",
                        state_dir=str(folder / "state"), query_timeout=str(DEADLINE), workers="2",
                        http_workers="1", rate_limit=RATE_LIMIT, rate_limit_exempt='["127.0.0.1"]') as base:
         yield UpdateServer(base, folder / "server.log")
