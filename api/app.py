@@ -19,8 +19,7 @@ from api.pages import CSP
 from api.ratelimit import RateLimit
 from api.request_limits import RequestLimits
 from api.routes import catalog, downloads, fhir, linkeddata, network, pages, referral, sparql, updates, vocabulary
-from graph.build import cached_build, prebuilt
-from graph.changes import Content
+from graph.changes import open_content
 from graph.settings import Settings
 from graph.workers import prepare_base, serving_store
 from queries.catalog import load_catalog
@@ -83,9 +82,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        ntriples, manifest = prebuilt(settings.graph_file) if settings.graph_file else cached_build(settings.build_dir)
+        content = open_content(settings)  # the build (with TKG_DEPARTMENTS_DIR's departments) or TKG_GRAPH_FILE
+        ntriples, manifest = content.build_ntriples, content.build_manifest
         graph_path = settings.graph_file or settings.build_dir / "graph.nt"
-        content = Content(settings, ntriples=ntriples, manifest=manifest, prebuilt=settings.graph_file is not None)
         prepare_base(settings, ntriples=ntriples, content_sha256=manifest["content_sha256"])
         content.start()  # the ledger's run for this build (and changes carried from an earlier build)
         now = content.snapshot()

@@ -29,6 +29,9 @@ app = typer.Typer(help="Thoracic Tumor Center capability knowledge graph.", no_a
 
 DataDir = Annotated[Path | None, typer.Option(help="Folder of fact files (default: the shipped graph/data).")]
 Extra = Annotated[list[Path] | None, typer.Option("--extra", help="Another Turtle file to add to the data.")]
+WithDir = Annotated[Path | None, typer.Option("--with", help="A folder of departments (thoracic-kg synth -o DIR writes "
+                                                             "synthetic ones) to build beside the shipped center "
+                                                             "(default TKG_DEPARTMENTS_DIR for serve).")]
 
 
 def _inputs(data_dir: Path | None, extra: list[Path] | None) -> Inputs:
@@ -42,10 +45,14 @@ def build_command(
     = None,
     data_dir: DataDir = None,
     extra: Extra = None,
+    with_dir: WithDir = None,
 ) -> None:
-    """Check everything, materialise the entailments, write the graph and its manifest."""
+    """Check everything, materialise the entailments, write the graph and its manifest; with --with DIR, the
+    departments of DIR too, each checked against its own source."""
+    from graph.departments import build_with
+
     try:
-        built = build(_inputs(data_dir, extra))
+        built = build_with(with_dir, _inputs(data_dir, extra)) if with_dir else build(_inputs(data_dir, extra))
     except BuildRefused as refused:
         for problem in refused.problems:
             typer.echo(str(problem), err=True)
@@ -200,7 +207,8 @@ def synth(
     overwrite: Annotated[bool, typer.Option(help="Replace the synthetic departments already in the folder.")] = False,
 ) -> None:
     """Write synthetic departments (about one hospital per three), each marked kg:synthetic true, with its own source
-    text and evidence spans, for scale tests; check them with `validate --with DIR`. Never served."""
+    text and evidence spans, for scale tests; check them with `validate --with DIR`, build and serve them beside the
+    center with `build --with DIR` and `serve --with DIR` (or TKG_DEPARTMENTS_DIR=DIR)."""
     import shutil
     import time
 
@@ -296,12 +304,18 @@ def locate(
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface (default TKG_HOST or 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default TKG_PORT or 8000).")] = None,
+    with_dir: WithDir = None,
 ) -> None:
-    """Serve the API, the SPARQL endpoint and the pages on the configured store."""
+    """Serve the API, the SPARQL endpoint and the pages on the configured store (with --with DIR: the shipped center
+    and the departments of DIR)."""
+    import os
+
     import uvicorn
 
     from api.app import check_front_end, create_app
 
+    if with_dir is not None:  # a setting, so that every HTTP process reads it
+        os.environ["TKG_DEPARTMENTS_DIR"] = str(with_dir.resolve())
     settings = Settings()
     check_front_end(settings)  # before any worker starts: one clear message, not a blank page or a traceback each
     host, port = host or settings.host, port or settings.port

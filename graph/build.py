@@ -24,7 +24,7 @@ from graph.problems import BuildRefused, Problem
 from graph.sources import DATA_DIR, SOURCE_DIR, ParsedFiles, data_files, parse_files
 
 #: Bump when the build's own logic changes what it outputs, so cached builds are not reused.
-BUILD_VERSION = "3"
+BUILD_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,7 @@ def check(inputs: Inputs) -> tuple[Graph, ParsedFiles, list[Problem]]:
     problems += curation.check_note_translations(merged, parsed)
     problems += claims.check_no_plain_relations(parsed, list(inputs.data), claims.claimable_properties(model))
     merged += claims.materialise(merged)
+    merged += claims.attribution(merged)
     merged += curation.source_words(merged, inputs.source_dir)
     if not parsed.problems:  # shapes on a partial graph would only repeat the syntax error
         problems += shapes.check_shapes(merged, inputs.shapes, parsed)

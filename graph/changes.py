@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal
 
 from graph.build import Built, Inputs, build
+from graph.departments import department_data, department_sources
 from graph.guard import _may_read_service, tokens
 from graph.ledger import (
     VERSIONS_GRAPH,
@@ -195,8 +196,9 @@ class Content:
     """The build of graph/data and the versions after it; answers `snapshot()` and makes every change."""
 
     def __init__(self, settings: Settings, *, ntriples: bytes, manifest: dict, prebuilt: bool = False,
-                 data_dir: Path = DATA_DIR) -> None:
+                 data_dir: Path = DATA_DIR, departments: tuple[Path, ...] = ()) -> None:
         self.settings, self.data_dir, self.prebuilt = settings, data_dir, prebuilt
+        self.departments = departments  # folders built with graph/data (graph.departments): their statements are curated too
         self.build_ntriples, self.build_manifest = ntriples, manifest
         self.build_sha: str = manifest["content_sha256"]
         self.ledger = Ledger(state_dir(settings))
@@ -463,7 +465,8 @@ class Content:
         with tempfile.TemporaryDirectory(prefix="tkg-change-") as work:
             root = Path(work)
             (root / "source").mkdir()
-            for path in [*sorted((self.data_dir / "source").glob("*.txt")), *self.ledger.source_files(sources)]:
+            for path in [*sorted((self.data_dir / "source").glob("*.txt")), *department_sources(self.departments),
+                         *self.ledger.source_files(sources)]:
                 shutil.copyfile(path, root / "source" / path.name)
             data = root / "curated.ttl"  # N-Triples lines under the project's prefixes: problems name kg:, ttc:, …
             declared = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
@@ -503,7 +506,7 @@ class Content:
         return self.ledger.base_lines(self.build_sha) if path.exists() else canonical_lines(self._curated_graph())
 
     def _curated_graph(self) -> Graph:
-        parsed = parse_files(data_files(self.data_dir))
+        parsed = parse_files([*data_files(self.data_dir), *department_data(self.departments)])
         return parsed.merged()
 
 
@@ -559,10 +562,11 @@ def _turtle(lines: set[str], what: str) -> bytes:
 def open_content(settings: Settings) -> Content:
     """The service's content for these settings: the build of graph/data (reused when current) or the prebuilt
     file, with the ledger; not yet started."""
-    from graph.build import cached_build, prebuilt
+    from graph.departments import served_build, served_folders
 
-    ntriples, manifest = prebuilt(settings.graph_file) if settings.graph_file else cached_build(settings.build_dir)
-    return Content(settings, ntriples=ntriples, manifest=manifest, prebuilt=settings.graph_file is not None)
+    ntriples, manifest = served_build(settings)
+    return Content(settings, ntriples=ntriples, manifest=manifest, prebuilt=settings.graph_file is not None,
+                   departments=served_folders(settings))
 
 
 def net_change(ledger: Ledger, run: list[Version]) -> tuple[set[str], set[str]]:

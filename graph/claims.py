@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.namespace import RDF
+from rdflib.namespace import PROV, RDF
 
 from graph.namespaces import KG
 from graph.problems import Problem
@@ -56,6 +56,38 @@ def materialise(graph: Graph) -> Graph:
             if subject is not None and predicate is not None and obj is not None:
                 plain.add((subject, predicate, obj))
     return plain
+
+
+def attribution(graph: Graph) -> Graph:
+    """`kg:claimedBy`: every claim to the department whose own description its evidence is quoted from.
+
+    A department's description is the source document its own node (`kg:ClinicalCenter`) is derived from: the
+    center's title span, a synthetic department's. A claim whose evidence quotes a document no department node is
+    derived from (a source uploaded by staff, say) is claimed by no department: nothing is guessed.
+
+    Example:
+        >>> g = Graph()
+        >>> from rdflib import BNode, URIRef
+        >>> dept, doc, title, span, claim = (URIRef(f"urn:{n}") for n in ("d", "doc", "t", "s", "c"))
+        >>> for t in [(dept, RDF.type, KG.ClinicalCenter), (dept, PROV.wasDerivedFrom, title),
+        ...           (title, PROV.wasQuotedFrom, doc), (claim, RDF.type, KG.Claim),
+        ...           (claim, PROV.wasDerivedFrom, span), (span, PROV.wasQuotedFrom, doc)]:
+        ...     g.add(t)
+        >>> list(attribution(g)) == [(claim, KG.claimedBy, dept)]
+        True
+    """
+    described: dict = {}
+    for department in graph.subjects(RDF.type, KG.ClinicalCenter):
+        for span in graph.objects(department, PROV.wasDerivedFrom):
+            for document in graph.objects(span, PROV.wasQuotedFrom):
+                described.setdefault(document, set()).add(department)
+    out = Graph()
+    for claim in graph.subjects(RDF.type, KG.Claim):
+        for span in graph.objects(claim, PROV.wasDerivedFrom):
+            for document in graph.objects(span, PROV.wasQuotedFrom):
+                for department in described.get(document, ()):
+                    out.add((claim, KG.claimedBy, department))
+    return out
 
 
 def describe(node, graph: Graph) -> str:  # type: ignore[no-untyped-def]

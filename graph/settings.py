@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     build_dir: Path = Field(Path("build"), description="Where `build` writes graph.nt and manifest.json.")
     graph_file: Path | None = Field(None, description="Serve this N-Triples file as it is instead of the build of "
                                     "graph/data (a replicated benchmark graph, say); it is not validated.")
+    departments_dir: Path | None = Field(None, description="A folder of department folders (`thoracic-kg synth -o "
+                                         "DIR` writes synthetic ones): built and served beside the shipped center, "
+                                         "each checked against its own source (docs/departments.md).")
     remote_timeout: float = Field(30.0, gt=0, description="Seconds to wait for a remote SPARQL server.")
 
     max_query_chars: int = Field(100_000, gt=0, description="Longest SPARQL query text accepted.")

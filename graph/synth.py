@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import random
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,15 +37,15 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
 from graph.build import Inputs, check
+from graph.departments import DEPARTMENT_FILES, department_folders, own_problems, staged
 from graph.namespaces import BASE, EV, KG, PLACEHOLDER_BASE, SCHEMA, TTC, parse_published
 from graph.problems import Problem
-from graph.sources import DATA_DIR, SOURCE_DIR, parse_files
+from graph.sources import DATA_DIR, SOURCE_DIR
 
 #: Where every synthetic node lives (graph/network/synthetic.py's SYN); a department under SYNTHETIC + "{id}/".
 SYNTHETIC = BASE + "synthetic/"
 #: The files of graph/data that hold the shared vocabulary: a department may use the ttc: IRIs they describe.
 VOCABULARY_FILES = ("conditions.ttl", "services.ttl")
-DEPARTMENT_FILES = ("department.ttl", "evidence.ttl")
 _ID = re.compile(r"syn-[0-9]{4,}")
 
 Progress = Callable[[int, int], None]
@@ -768,11 +767,6 @@ def _write(department: _Department, out: Path) -> Path:
 # ---------------------------------------------------------------- validating them
 
 
-def department_folders(root: Path) -> list[Path]:
-    """The department folders of `root` (each holding department.ttl), in id order."""
-    return sorted(path.parent for path in root.glob("*/department.ttl"))
-
-
 def vocabulary(data: Iterable[Path] | None = None) -> tuple[set[URIRef], set[URIRef]]:
     """The shared vocabulary's IRIs (what the VOCABULARY_FILES among `data`, by default the shipped data files,
     describe) and the real center's named innovations (kg:NamedTechnique), which no other department may claim."""
@@ -785,7 +779,7 @@ def vocabulary(data: Iterable[Path] | None = None) -> tuple[set[URIRef], set[URI
     return terms - named, named
 
 
-def _own_checks(folder: Path, graph: Graph, terms: set[URIRef], named: set[URIRef]) -> list[Problem]:
+def own_checks(folder: Path, graph: Graph, terms: set[URIRef], named: set[URIRef]) -> list[Problem]:
     """What only a synthetic department must satisfy: marked synthetic, only its own nodes, only shared vocabulary,
     every span quoted from its own source document, kept in its own source/ folder."""
     identifier = folder.name
@@ -846,70 +840,16 @@ def check_departments(root: Path, *, together: bool = False, shipped: Inputs | N
         return [Problem("synthetic", f"no department folder (*/department.ttl) in {root}")]
     shipped = shipped or Inputs.default()
     baseline = {(p.rule, p.message, p.file, p.line) for p in check(shipped)[2]}
-    terms, named = vocabulary(shipped.data)
-    problems: list[Problem] = []
-    checkable: list[Path] = []
-    for folder in folders:
-        paths = [folder / name for name in DEPARTMENT_FILES]
-        missing = [path.name for path in paths if not path.exists()]
-        if missing:
-            problems.append(Problem("synthetic", f"missing {', '.join(missing)}", file=f"{folder.name}/"))
-            continue
-        parsed = parse_files(paths)
-        if parsed.problems:  # the syntax problem is reported by the build's own check below
-            checkable.append(folder)
-            continue
-        problems += _own_checks(folder, parsed.merged(), terms, named)
-        checkable.append(folder)
+    problems = own_problems(folders, shipped)
+    checkable = [folder for folder in folders if all((folder / name).exists() for name in DEPARTMENT_FILES)]
     batches = [checkable] if together else [[folder] for folder in checkable]
     done = 0
     for batch in batches:
-        problems += _check_batch(batch, shipped, baseline)
+        with staged(shipped, batch) as layout:
+            problems += layout.problems
+            problems += [layout.attributed(found) for found in check(layout.inputs)[2]
+                         if (found.rule, found.message, found.file, found.line) not in baseline]
         done += len(batch)
         if progress is not None:
             progress(done, len(checkable))
     return problems
-
-
-def _check_batch(folders: Sequence[Path], shipped: Inputs, baseline: set) -> list[Problem]:
-    """The build's checks over the shipped data and these departments, each problem named after its department.
-
-    The departments' files are linked under unique names (`syn-0001--department.ttl`) and their sources beside the
-    shipped ones, so the build's own checks (which name files, and read sources from one folder) apply unchanged."""
-    with tempfile.TemporaryDirectory(prefix="tkg-synth-") as scratch:
-        staged, source_dir = Path(scratch), Path(scratch) / "source"
-        source_dir.mkdir()
-        for text in shipped.source_dir.glob("*.txt"):
-            (source_dir / text.name).symlink_to(text.resolve())
-        names: dict[str, str] = {}
-        problems: list[Problem] = []
-        for folder in folders:
-            for name in DEPARTMENT_FILES:
-                link = staged / f"{folder.name}--{name}"
-                link.symlink_to((folder / name).resolve())
-                names[link.name] = f"{folder.name}/{name}"
-            for text in (folder / "source").glob("*.txt"):
-                target = source_dir / text.name
-                if target.exists() or target.is_symlink():
-                    problems.append(Problem("synthetic", f"source {text.name!r} is also another department's or the real "
-                                            "center's", file=f"{folder.name}/source/{text.name}"))
-                    continue
-                target.symlink_to(text.resolve())
-        data = tuple(shipped.data) + tuple(sorted(staged / n for n in names))
-        inputs = Inputs(data=data, model=shipped.model, shapes=shipped.shapes, source_dir=source_dir)
-        for found in check(inputs)[2]:
-            if (found.rule, found.message, found.file, found.line) in baseline:
-                continue
-            problems.append(_attributed(found, names, folders))
-    return problems
-
-
-def _attributed(problem: Problem, names: dict[str, str], folders: Iterable[Path]) -> Problem:
-    """The problem with its department's file name, or (for a file of the shipped data) the department in front."""
-    if problem.file in names:
-        return Problem(problem.rule, problem.message, file=names[problem.file], line=problem.line, focus=problem.focus)
-    owner = next((f.name for f in folders if problem.focus and problem.focus.startswith(f"{SYNTHETIC}{f.name}/")), None)
-    if owner is None and len(list(folders)) == 1:
-        owner = next(iter(folders)).name
-    where = f"with department {owner}" if owner else "with the synthetic departments"
-    return Problem(problem.rule, f"{where}: {problem.message}", file=problem.file, line=problem.line, focus=problem.focus)
