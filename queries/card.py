@@ -16,7 +16,7 @@ KINDS = ref.CONDITION_KINDS | ref.PROCEDURE_KINDS
 
 
 def card_for(store: Store, index: matching.LabelIndex, q: str, include: frozenset[str],
-             lang: str) -> tuple[matching.Answer, dict[str, Any] | None]:
+             lang: str, only: frozenset[str] = frozenset()) -> tuple[matching.Answer, dict[str, Any] | None]:
     """Resolve `q` to one condition or procedure and, if it is one, its card in JSON-ready form.
 
     Raises:
@@ -25,7 +25,7 @@ def card_for(store: Store, index: matching.LabelIndex, q: str, include: frozense
     answer = matching.resolve(index, q, KINDS, lang)
     if answer.entity is None:
         return answer, None
-    found = card(store, index, answer.entity, include, lang)
+    found = card(store, index, answer.entity, include, lang, only)
     found["codes"] = [dataclasses.asdict(code) for code in found["codes"]]
     return answer, found
 
@@ -46,8 +46,9 @@ class _Refs:
 
 
 def card(store: Store, index: matching.LabelIndex, entity: matching.Entity, include: frozenset[str],
-          lang: str) -> dict[str, Any]:
-    """Everything one card shows, each line with the footnote numbers of its evidence."""
+          lang: str, only: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Everything one card shows, each line with the footnote numbers of its evidence; `departments` groups the
+    answer by department when more than one department is in it (empty for the center alone)."""
     refs = _Refs()
     claims = ref.center_claims(store, index, None, include, lang)  # one query for the header and the equipment
     card: dict[str, Any] = {
@@ -62,8 +63,8 @@ def card(store: Store, index: matching.LabelIndex, entity: matching.Entity, incl
                    for claim in claims.get(predicate, []) if claim["id"] == entity.id]}
     owned = {claim["id"]: claim for claim in claims.get("hasEquipment", [])}
     if entity.kind in ref.CONDITION_KINDS:
-        procedures, notes = ref.procedures_for(store, index, entity, include, lang)
-        workup, workup_notes = ref.workup_for(store, index, entity, include, lang) if entity.kind == "condition" \
+        procedures, notes = ref.procedures_for(store, index, entity, include, lang, only)
+        workup, workup_notes = ref.workup_for(store, index, entity, include, lang, only) if entity.kind == "condition" \
             else ([], [])
         card["notes"] = list(dict.fromkeys(notes + workup_notes))
         _with_refs(procedures + workup, refs)
@@ -72,15 +73,53 @@ def card(store: Store, index: matching.LabelIndex, entity: matching.Entity, incl
         card["sequence"] = _sequence(procedures, refs)
         card["workup"] = workup
         card["equipment"] = _equipment(procedures + workup, refs, owned)
+        card["departments"] = _by_department(index, lang, refs, procedures=procedures, workup=workup)
     elif entity.kind in ref.PROCEDURE_KINDS:
-        conditions, notes = ref.conditions_for(store, index, entity, include, lang)
-        facts = ref.procedure_facts(store, index, entity.id, include, lang)
+        conditions, notes = ref.conditions_for(store, index, entity, include, lang, only)
+        facts = ref.procedure_facts(store, index, entity.id, include, lang, only)
         card["notes"] = notes
         _with_refs(conditions + [fact for group in facts.values() for fact in group], refs)
         card["conditions"], card["facts"] = conditions, facts
         card["equipment"] = _equipment([{**entity.json(lang), "equipment": facts["equipment"]}], refs, owned)
-    card["footnotes"] = refs.spans
+        card["departments"] = _by_department(index, lang, refs, conditions=conditions)
+    card["footnotes"] = [{**span, "department_of": _department_of(index, span.get("department"), lang)}
+                         for span in refs.spans]
     return card
+
+
+def _department_of(index: matching.LabelIndex, department: str | None, lang: str) -> dict[str, Any] | None:
+    """The department a quote is from, for a footnote (None when the graph has one department: it is the center)."""
+    if len(index.departments) < 2 or department is None:
+        return None
+    found = index.departments_json([department], lang)
+    return found[0] if found else None
+
+
+def _by_department(index: matching.LabelIndex, lang: str, refs: _Refs,
+                   **sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The answer again per department, when it holds more than one: each department (the real center first) with
+    the items of each section its own description states (`procedures`, `workup`, `conditions`), each with the
+    footnotes of that department's evidence only (a work-up item with that department's `routine`), and, for
+    procedures, those it offers without linking them to this condition (`also`). Empty for one department or none."""
+    groups: dict[str, dict[str, Any]] = {}
+
+    def group(department: dict[str, Any]) -> dict[str, Any]:
+        return groups.setdefault(department["id"], {"department": department, "also": [],
+                                                    **{name: [] for name in sections}})
+
+    for name, items in sections.items():
+        for item in items:
+            for department in item.get("departments", []):
+                own = [span for span in item.get("evidence", []) if span.get("department") == department["id"]]
+                group(department)[name].append({
+                    **{key: item[key] for key in ("id", "type", "label", "labels")},
+                    "status": department.get("status") or item["status"],  # that department's own claim's
+                    "routine": bool(department.get("routine")), "refs": refs(own)})
+            for department in item.get("also_offered_by", []):
+                group(department)["also"].append({key: item[key] for key in ("id", "type", "label", "labels")})
+    if len(groups) < 2:
+        return []
+    return [groups[d["id"]] for d in index.departments_json(groups, lang)]
 
 
 def _with_refs(items: list[dict[str, Any]], refs: _Refs) -> None:

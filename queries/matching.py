@@ -24,7 +24,7 @@ import opencc
 from rdflib import Literal
 from rdflib.term import Node
 
-from graph.namespaces import TTC
+from graph.namespaces import KG, TTC
 from graph.store import ResultTooLarge, Store
 from queries.catalog import QUERIES_DIR, load_catalog
 from queries.params import InvalidParameter, Param, convert
@@ -222,6 +222,52 @@ class Entity:
                 "matched_label": matched_label or self.en}
 
 
+@dataclass
+class Department:
+    """A department (kg:ClinicalCenter) as the lookups show it: its hospital, place, whether it is synthetic, and
+    what it says of itself (the plain triples of its stated or implied claims)."""
+
+    id: str
+    hospital: str | None = None
+    location: str | None = None
+    synthetic: bool = False
+    services: set[str] = field(default_factory=set)  # schema:availableService
+    equipment: set[str] = field(default_factory=set)  # kg:hasEquipment
+    routine: set[str] = field(default_factory=set)  # kg:includesRoutinelyInWorkup
+
+    def json(self, entities: Mapping[str, Entity], lang: str = "en") -> dict[str, Any]:
+        """The contract's DEPARTMENT: {id, label, labels, hospital, location, synthetic}."""
+        def named(iri: str | None) -> dict[str, Any] | None:
+            entity = entities.get(iri) if iri else None
+            if entity is None:
+                return None
+            return {"id": entity.id, "label": entity.label(lang), "labels": {"en": entity.en, "zh": entity.zh}}
+
+        own = named(self.id) or {"id": self.id, "label": self.id, "labels": {"en": self.id, "zh": None}}
+        return {**own, "hospital": named(self.hospital), "location": named(self.location), "synthetic": self.synthetic}
+
+
+_DEPARTMENT_RELATIONS = {"https://schema.org/availableService": "services", str(KG.hasEquipment): "equipment",
+                         str(KG.includesRoutinelyInWorkup): "routine"}
+
+
+def departments_from(rows: Iterable[Mapping[str, Node]]) -> dict[str, Department]:
+    """The departments of the rows of index_departments.rq."""
+    departments: dict[str, Department] = {}
+    for row in rows:
+        department = departments.setdefault(str(row["entity"]), Department(str(row["entity"])))
+        relation, target = str(row["relation"]), str(row.get("target", ""))
+        if relation in _DEPARTMENT_RELATIONS:
+            getattr(department, _DEPARTMENT_RELATIONS[relation]).add(target)
+        elif relation == "https://schema.org/parentOrganization":
+            department.hospital = min(filter(None, (department.hospital, target)))
+        elif relation == str(KG.locatedIn):
+            department.location = min(filter(None, (department.location, target)))
+        elif relation == str(KG.synthetic):
+            department.synthetic = target.lower() in ("true", "1")
+    return departments
+
+
 @dataclass(frozen=True)
 class Label:
     """One way to name an entity: a SKOS label, an ICD-10 code or WHO's label of that code."""
@@ -326,8 +372,17 @@ class LabelIndex:
     """Every label, code and entity of one graph content, for matching without a query per keystroke."""
 
     def __init__(self, entities: Mapping[str, Entity], labels: Iterable[Label],
-                 codes: Mapping[str, list[Code]] | None = None) -> None:
+                 codes: Mapping[str, list[Code]] | None = None,
+                 departments: Mapping[str, Department] | None = None) -> None:
         self.entities = dict(entities)
+        self.departments = dict(departments or {})
+        self._offered: dict[str, set[str]] = defaultdict(set)
+        self._held: dict[str, set[str]] = defaultdict(set)
+        for department in self.departments.values():
+            for service in department.services:
+                self._offered[service].add(department.id)
+            for device in department.equipment:
+                self._held[device].add(department.id)
         self.codes = dict(codes or {})
         self.labels = [label for label in labels if label.entity in self.entities and label.norm]
         self.exact: dict[str, list[Label]] = defaultdict(list)
@@ -366,7 +421,41 @@ class LabelIndex:
             labels.append(_label(code.value, "code", str(row["entity"]), "", code.mapping, forms=forms))
             if code.who_label:
                 labels.append(_label(code.who_label, "codeLabel", str(row["entity"]), "en", code.mapping, forms=forms))
-        return cls(entities, labels, {entity: sorted(found) for entity, found in codes.items()})
+        departments = departments_from(index_rows(store, "index_departments"))
+        return cls(entities, labels, {entity: sorted(found) for entity, found in codes.items()}, departments)
+
+    def departments_json(self, ids: Iterable[str], lang: str = "en") -> list[dict[str, Any]]:
+        """These departments as the contract's DEPARTMENT list: the real center first, then by English label."""
+        known = [self.departments[i] for i in set(ids) if i in self.departments]
+        known.sort(key=lambda d: (d.id != str(TTC.Center), d.synthetic, self._label(d.id), d.id))
+        return [department.json(self.entities, lang) for department in known]
+
+    def _label(self, iri: str) -> str:
+        entity = self.entities.get(iri)
+        return entity.en if entity else iri
+
+    def offering(self, service: str) -> set[str]:
+        """The departments that offer this service (their own stated or implied claim)."""
+        return set(self._offered.get(service, ()))
+
+    def having(self, device: str) -> set[str]:
+        """The departments that list this equipment as their own."""
+        return set(self._held.get(device, ()))
+
+    def department_ids(self, refs: Iterable[str]) -> frozenset[str]:
+        """The departments named by IRIs or `ttc:` names (the `department=` filter).
+
+        Raises:
+            InvalidParameter: A name that is no department of this graph.
+        """
+        found = set()
+        for ref in refs:
+            iri = str(TTC) + ref[4:] if ref.startswith("ttc:") else ref
+            if iri not in self.departments:
+                raise InvalidParameter("department", f"{ref!r} is not a department of this graph; GET /api/departments "
+                                                     "lists them")
+            found.add(iri)
+        return frozenset(found)
 
     def entity(self, ref: str) -> Entity | None:
         """The entity named by an IRI or a `ttc:` name, if the index has it."""

@@ -56,27 +56,40 @@ class Fact:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # the curators' note, {"en": …, "zh": …} as far as it exists
     extra: dict[str, Any] = field(default_factory=dict)
+    departments: set[str] = field(default_factory=set)  # whose descriptions its claims are read from (kg:claimedBy)
+    statuses: dict[str, str] = field(default_factory=dict)  # the firmest status of each department's claims
 
     def note(self, lang: str) -> str | None:
         """The note in `lang`, English where it has no Chinese translation."""
         return self.notes.get(lang) or self.notes.get("en")
 
 
-def _facts(rows: Iterable[Mapping[str, Node]], target: str, key: Iterable[str] = ()) -> list[Fact]:
-    """Claim rows (one per evidence span) grouped per target (and `key` columns), firmest status kept."""
+def _facts(rows: Iterable[Mapping[str, Node]], target: str, key: Iterable[str] = (),
+           only: frozenset[str] = frozenset()) -> list[Fact]:
+    """Claim rows (one per evidence span) grouped per target (and `key` columns), firmest status kept, overall and
+    per department; with `only`, the rows of those departments' claims alone (status, evidence and notes are theirs)."""
     grouped: dict[tuple[str, ...], Fact] = {}
     keys = tuple(key)
     for row in rows:
+        department = str(row["department"]) if "department" in row else None
+        if only and department not in only:
+            continue
         ident = (str(row[target]), *(str(row.get(k, "")) for k in keys))
         status = STATUSES.get(str(row.get("status", "")), "stated")
         fact = grouped.setdefault(ident, Fact(ident[0], status, extra={k: row.get(k) for k in keys}))
         if _FIRMNESS.index(status) < _FIRMNESS.index(fact.status):
             fact.status = status
+        if department:
+            fact.departments.add(department)
+            held = fact.statuses.get(department)
+            if held is None or _FIRMNESS.index(status) < _FIRMNESS.index(held):
+                fact.statuses[department] = status
         if "quote" in row:
-            span = {"quote": str(row["quote"]), "start": int(_number(row["start"])), "end": int(_number(row["end"]))}
+            span = {"quote": str(row["quote"]), "start": int(_number(row["start"])), "end": int(_number(row["end"])),
+                    "department": department}
             if span not in fact.evidence:
                 fact.evidence.append(span)
-                fact.evidence.sort(key=lambda s: (s["start"], s["end"]))
+                fact.evidence.sort(key=lambda s: (s["department"] or "", s["start"], s["end"]))
         for column, lang in (("note", "en"), ("note_zh", "zh")):
             if lang not in fact.notes and column in row:
                 fact.notes[lang] = str(row[column])
@@ -95,11 +108,20 @@ def _run(store: Store, name: str, **raw: str) -> list[dict[str, Node]]:
     return store.select(query.sparql, bindings=bind(query, raw))
 
 
-def _item(index: LabelIndex, fact: Fact, lang: str) -> dict[str, Any] | None:
+def _item(index: LabelIndex, fact: Fact, lang: str, only: frozenset[str] = frozenset()) -> dict[str, Any] | None:
+    """The fact's target as an ENTITY with status, evidence, notes and `departments`, the departments (among `only`,
+    when given) whose descriptions state it; None if it is not in the index, or if `only` keeps no department."""
     entity = index.entities.get(fact.target)
-    if entity is None:
+    departments = _within(fact.departments, only)
+    if entity is None or (only and not departments):
         return None
-    return {**entity.json(lang), "status": fact.status, "evidence": fact.evidence, **_notes(fact, lang)}
+    return {**entity.json(lang), "status": fact.status, "evidence": fact.evidence, **_notes(fact, lang),
+            "departments": [{**d, "status": fact.statuses.get(d["id"])} for d in index.departments_json(departments, lang)]}
+
+
+def _within(departments: Iterable[str], only: frozenset[str]) -> set[str]:
+    """These departments, only those of `only` when it names any (the `department=` filter)."""
+    return {d for d in departments if not only or d in only}
 
 
 def _notes(fact: Fact, lang: str) -> dict[str, Any]:
@@ -108,9 +130,18 @@ def _notes(fact: Fact, lang: str) -> dict[str, Any]:
 
 
 def _keep(facts: list[Fact], include: frozenset[str], left_out: list[Fact] | None = None) -> list[Fact]:
+    """The facts stated or implied (all, with include=inferred); of a fact kept, a department whose own claims are
+    only inferred or ambiguous is left out with its quotes, unless inferred ones are asked for: one department's
+    firm words never lend another department's weaker claim their status."""
     kept = [fact for fact in facts if fact.status in FIRM or "inferred" in include]
     if left_out is not None:
         left_out.extend(fact for fact in facts if fact not in kept)
+    if "inferred" not in include:
+        for fact in kept:
+            weak = {d for d, status in fact.statuses.items() if status not in FIRM}
+            if weak:
+                fact.departments -= weak
+                fact.evidence = [span for span in fact.evidence if span.get("department") not in weak]
     return kept
 
 
@@ -127,16 +158,19 @@ _RELATIONS = {str(KG.hasApproach): "approaches", str(KG.usesEquipment): "equipme
 
 
 def procedure_facts(store: Store, index: LabelIndex, procedure: str, include: frozenset[str],
-                    lang: str) -> dict[str, list[dict[str, Any]]]:
-    """A procedure's approaches, equipment, indications and the procedures it precedes, each with evidence."""
+                    lang: str, only: frozenset[str] = frozenset()) -> dict[str, list[dict[str, Any]]]:
+    """A procedure's approaches, equipment, indications and the procedures it precedes, each with evidence and the
+    departments that state it; a piece of equipment says which departments list it as their own (`held_by`;
+    `center_has` when any does)."""
     grouped: dict[str, list[dict[str, Any]]] = {"approaches": [], "equipment": [], "indications": [], "precedes": []}
     rows = _run(store, "procedure_facts", procedure=procedure)
-    for fact in _keep(_facts(rows, "target", ["relation", "center_has"]), include):
-        item = _item(index, fact, lang)
+    for fact in _keep(_facts(rows, "target", ["relation"], only), include):
+        item = _item(index, fact, lang, only)
         if item is not None:
             group = _RELATIONS[str(fact.extra["relation"])]
             if group == "equipment":
-                item["center_has"] = bool(_bool(fact.extra.get("center_has")))
+                held = _within(index.having(fact.target), only)
+                item.update(center_has=bool(held), held_by=index.departments_json(held, lang))
             grouped[group].append(item)
     return grouped
 
@@ -155,23 +189,30 @@ def _hierarchy(fact: Fact, lang: str) -> dict[str, Any]:
 
 
 def procedures_for(store: Store, index: LabelIndex, entity: Entity, include: frozenset[str],
-                   lang: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """What the center offers for exactly this condition or indication (narrower ones only if asked)."""
+                   lang: str, only: frozenset[str] = frozenset()) -> tuple[list[dict[str, Any]], list[str]]:
+    """What the departments offer for exactly this condition or indication (narrower ones only if asked).
+
+    `departments` are the departments that offer the procedure and whose own descriptions say it is for this
+    condition; `also_offered_by` those that offer it without saying so (their words do not link it to this
+    condition, so they are listed apart, never as treating it)."""
     rows = _run(store, "procedures_for_condition", condition=entity.id,
                 include_narrower="true" if "narrower" in include else "false")
     left_out: list[Fact] = []
     facts = _keep(_facts(rows, "procedure", ["treated", "via", "hierarchy_status", "hierarchy_note",
-                                                     "hierarchy_note_zh"]), include, left_out)
+                                             "hierarchy_note_zh"], only), include, left_out)
     results = []
     for fact in facts:
         item = _item(index, fact, lang)
-        if item is None:
+        offering = index.offering(fact.target)
+        stating, others = _within(offering & fact.departments, only), _within(offering - fact.departments, only)
+        if item is None or (only and not stating and not others):
             continue
+        item.update(departments=index.departments_json(stating, lang), also_offered_by=index.departments_json(others, lang))
         treated = index.entities.get(str(fact.extra["treated"]))
         item.update(via="treats" if str(fact.extra["via"]) == str(KG.treats) else "indication",
                     condition=treated.json(lang) if treated else None,
                     narrower=str(fact.extra["treated"]) != entity.id, **_hierarchy(fact, lang))
-        item.update(procedure_facts(store, index, fact.target, include, lang))
+        item.update(procedure_facts(store, index, fact.target, include, lang, only))
         results.append(item)
     if entity.kind == "condition":  # a sequence step for another condition's operation is not this answer
         offered = {item["id"] for item in results}
@@ -199,20 +240,24 @@ def _scope_notes(index: LabelIndex, entity: Entity, include: frozenset[str], lan
 
 
 def workup_for(store: Store, index: LabelIndex, entity: Entity, include: frozenset[str],
-               lang: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """The staging examinations stated for exactly this condition."""
+               lang: str, only: frozenset[str] = frozenset()) -> tuple[list[dict[str, Any]], list[str]]:
+    """The staging examinations stated for exactly this condition, each with the departments whose descriptions state
+    it (each `routine` when that department includes it routinely in its work-up)."""
     rows = _run(store, "workup_for_condition", condition=entity.id,
                 include_narrower="true" if "narrower" in include else "false")
     left_out: list[Fact] = []
     results = []
-    keys = ["staged", "routine", "hierarchy_status", "hierarchy_note", "hierarchy_note_zh"]
-    for fact in _keep(_facts(rows, "examination", keys), include, left_out):
-        item = _item(index, fact, lang)
+    keys = ["staged", "hierarchy_status", "hierarchy_note", "hierarchy_note_zh"]
+    for fact in _keep(_facts(rows, "examination", keys, only), include, left_out):
+        item = _item(index, fact, lang, only)
         if item is not None:
             staged = index.entities.get(str(fact.extra["staged"]))
-            item.update(routine=_bool(fact.extra["routine"]), condition=staged.json(lang) if staged else None,
+            for department in item["departments"]:
+                department["routine"] = fact.target in index.departments[department["id"]].routine
+            item.update(routine=any(d["routine"] for d in item["departments"]),
+                        condition=staged.json(lang) if staged else None,
                         narrower=str(fact.extra["staged"]) != entity.id, **_hierarchy(fact, lang),
-                        equipment=procedure_facts(store, index, fact.target, include, lang)["equipment"])
+                        equipment=procedure_facts(store, index, fact.target, include, lang, only)["equipment"])
             results.append(item)
     results.sort(key=lambda item: (item["narrower"], not item["routine"], item["labels"]["en"]))
     notes = _scope_notes(index, entity, include, lang) + _left_out_note(left_out, lang)
@@ -222,13 +267,13 @@ def workup_for(store: Store, index: LabelIndex, entity: Entity, include: frozens
 
 
 def conditions_for(store: Store, index: LabelIndex, entity: Entity, include: frozenset[str],
-                   lang: str) -> tuple[list[dict[str, Any]], list[str]]:
+                   lang: str, only: frozenset[str] = frozenset()) -> tuple[list[dict[str, Any]], list[str]]:
     """The conditions a procedure treats, the indications it is for, or the conditions an examination stages."""
     left_out: list[Fact] = []
     results = []
     for fact in _keep(_facts(_run(store, "conditions_for_procedure", procedure=entity.id), "condition",
-                             ["relation"]), include, left_out):
-        item = _item(index, fact, lang)
+                             ["relation"], only), include, left_out):
+        item = _item(index, fact, lang, only)
         if item is not None:
             item["relation"] = str(fact.extra["relation"])
             results.append(item)
@@ -239,19 +284,19 @@ def conditions_for(store: Store, index: LabelIndex, entity: Entity, include: fro
 
 
 def equipment_for(store: Store, index: LabelIndex, entity: Entity, include: frozenset[str],
-                  lang: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """The devices a procedure or examination uses, and whether the center lists them as its own."""
-    results = procedure_facts(store, index, entity.id, include, lang)["equipment"]
+                  lang: str, only: frozenset[str] = frozenset()) -> tuple[list[dict[str, Any]], list[str]]:
+    """The devices a procedure or examination uses, and which departments list them as their own."""
+    results = procedure_facts(store, index, entity.id, include, lang, only)["equipment"]
     return results, ([] if results else [_none_for("what_equipment", entity, lang)])
 
 
 def lookup(store: Store, index: LabelIndex, name: str, q: str, *, include: frozenset[str] = frozenset(),
-           lang: str = "en") -> Answer:
-    """Run the lookup called `name` on the person's words `q`."""
+           lang: str = "en", departments: frozenset[str] = frozenset()) -> Answer:
+    """Run the lookup called `name` on the person's words `q`, for every department or only `departments`."""
     kinds, answer_for = LOOKUPS[name]
     answer = resolve(index, q, kinds, lang)
     if answer.entity is not None:
-        answer.results, notes = answer_for(store, index, answer.entity, include, lang)
+        answer.results, notes = answer_for(store, index, answer.entity, include, lang, departments)
         answer.notes.extend(notes)
     return answer
 
@@ -262,6 +307,18 @@ LOOKUPS = {
     "equipment-for-procedure": (PROCEDURE_KINDS, equipment_for),
     "workup-for-condition": (frozenset({"condition"}), workup_for),
 }
+
+
+def departments(store: Store, index: LabelIndex, lang: str) -> list[dict[str, Any]]:
+    """Every department (the real center first, synthetic ones marked) with its hospital and place where stated, and
+    how many services, pieces of equipment and claims of its own the graph holds."""
+    claims = {str(row["department"]): int(_number(row["claims"])) for row in _run(store, "department_claims")}
+    listed = index.departments_json(index.departments, lang)
+    for entry in listed:
+        department = index.departments[entry["id"]]
+        entry.update(services=len(department.services), equipment=len(department.equipment),
+                     claims=claims.get(entry["id"], 0))
+    return listed
 
 
 def center_claims(store: Store, index: LabelIndex, entity: str | None, include: frozenset[str],
@@ -336,4 +393,5 @@ def _figure(fact: Fact, lang: str) -> dict[str, Any]:
 
 
 __all__ = ["CONDITION_KINDS", "INCLUDES", "LOOKUPS", "PROCEDURE_KINDS", "center_claims", "center_profile", "conditions_for",
+           "departments",
            "equipment_for", "lookup", "parse_include", "procedure_facts", "procedures_for", "workup_for"]

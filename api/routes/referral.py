@@ -34,16 +34,38 @@ _LIMIT = Param("limit", "integer", False, "10", "")
 
 Q = Annotated[str, Query(description="The person's words: a name, synonym, abbreviation or ICD-10 code, in English "
                          "or Chinese (1 to 200 characters), or an entity IRI from an earlier answer.")]
+Departments = Annotated[list[str], Query(description="Only these departments (repeatable; an IRI or a `ttc:` name, as "
+                                       "GET /api/departments lists them): an answer keeps the items they state or "
+                                       "offer, and names only them. Every department when left out.")]
 Include = Annotated[str, Query(description="`inferred` adds inferred and ambiguous relations, each marked with its "
                                "status; `narrower` adds narrower conditions' answers, marked. Comma-separated.")]
 
 
 class Evidence(BaseModel):
-    """An exact quote of the source and its offsets (Unicode code points, end exclusive)."""
+    """An exact quote of the source and its offsets (Unicode code points, end exclusive), and the department whose
+    description it is quoted from (null for a source no department is derived from)."""
 
     quote: str
     start: int
     end: int
+    department: str | None = None
+
+
+class Named(BaseModel):
+    """An IRI and its labels."""
+
+    id: str
+    label: str
+    labels: dict[str, str | None]
+
+
+class Department(Named):
+    """The contract's DEPARTMENT: a department (kg:ClinicalCenter), its hospital and place where stated, and whether
+    it is synthetic (generated test data, never a real department)."""
+
+    hospital: Named | None = None
+    location: Named | None = None
+    synthetic: bool = False
 
 
 class Entity(BaseModel):
@@ -62,6 +84,7 @@ class Item(Entity):
     model_config = ConfigDict(extra="allow")
     status: str | None = None
     evidence: list[Evidence] = []
+    departments: list[Department] = []  # the departments whose own descriptions state it
 
 
 class LookupAnswer(BaseModel):
@@ -127,8 +150,11 @@ def _answer(answer: matching.Answer) -> JSONResponse:
 
 
 def _lookup_route(name: str, summary: str) -> Callable[..., JSONResponse]:
-    def handler(request: Request, store: StoreDep, lang: LangDep, q: Q = "", include: Include = "") -> JSONResponse:
-        return _answer(ref.lookup(store, _index(request, store), name, q, include=ref.parse_include(include), lang=lang))
+    def handler(request: Request, store: StoreDep, lang: LangDep, q: Q = "", include: Include = "",
+                department: Departments = []) -> JSONResponse:  # noqa: B006 - FastAPI copies the default
+        index = _index(request, store)
+        return _answer(ref.lookup(store, index, name, q, include=ref.parse_include(include), lang=lang,
+                                  departments=index.department_ids(department)))
 
     handler.__doc__ = summary
     router.add_api_route(f"/api/lookup/{name}", handler, methods=["GET"], response_model=LookupAnswer,
@@ -169,19 +195,37 @@ def center(request: Request, store: StoreDep, lang: LangDep, include: Include = 
     return ref.center_profile(store, _index(request, store), include=ref.parse_include(include), lang=lang)
 
 
+class DepartmentEntry(Department):
+    """A department with what the graph holds of it."""
+
+    services: int
+    equipment: int
+    claims: int
+
+
+@router.get("/api/departments", operation_id="departments", tags=["referral"], response_model=list[DepartmentEntry])
+def departments(request: Request, store: StoreDep, lang: LangDep) -> list[dict[str, Any]]:
+    """Every department of the graph (the real center first; synthetic ones marked): labels, hospital and place where
+    stated, and how many services, pieces of equipment and claims of its own it has."""
+    return ref.departments(store, _index(request, store), lang)
+
+
 @router.get("/api/card", operation_id="referral_card", tags=["referral"], summary="The referral card as JSON",
             responses={404: {"description": "Nothing matches: `card` is null, `candidates` holds close names."},
                        422: _ERRORS[422]})
-def card_json(request: Request, store: StoreDep, lang: LangDep, q: Q = "", include: Include = "") -> JSONResponse:
+def card_json(request: Request, store: StoreDep, lang: LangDep, q: Q = "", include: Include = "",
+              department: Departments = []) -> JSONResponse:  # noqa: B006 - FastAPI copies the default
     """The printable card of `/referral` for one condition or procedure, as JSON: the lookup's answer
-    (`input`, `matched`, `candidates`, `notes`) and `card` (null unless exactly one entity matched; 404 if none)."""
-    answer, card = cards.card_for(store, _index(request, store), q, ref.parse_include(include), lang)
+    (`input`, `matched`, `candidates`, `notes`) and `card` (null unless exactly one entity matched; 404 if none);
+    `card.departments` groups the answer by department when more than one is in it."""
+    index = _index(request, store)
+    answer, card = cards.card_for(store, index, q, ref.parse_include(include), lang, index.department_ids(department))
     return JSONResponse({**answer.as_json(), "card": card}, status_code=200 if answer.found else 404)
 
 
 @router.get("/referral", response_class=HTMLResponse, include_in_schema=False)
 def referral_page(request: Request, store: StoreDep, q: str = "", id: str = "", lang: str = "",
-                  include: str = "") -> HTMLResponse:
+                  include: str = "", department: Departments = []) -> HTMLResponse:  # noqa: B006
     """The coordinators' page: search with suggestions, and one printable card for a condition or procedure."""
     lang = page_lang(lang, request.headers.get("accept-language"))
     page: dict[str, Any] = {"lang": STRINGS[lang]["html_lang"], "page_lang": lang, "t": STRINGS[lang], "q": q, "id": id,
@@ -197,6 +241,7 @@ def referral_page(request: Request, store: StoreDep, q: str = "", id: str = "", 
             page["state"] = "start"
             page["treated"] = ref.center_claims(store, index, None, frozenset(), lang).get("treatsCondition", [])
             return HTMLResponse(render("referral.html", **page))
+        only = index.department_ids(department)
         answer = matching.resolve(index, id or q, PAGE_KINDS, lang)
     except InvalidParameter as exc:
         page.update(state="invalid", error=exc.message)
@@ -209,7 +254,7 @@ def referral_page(request: Request, store: StoreDep, q: str = "", id: str = "", 
             page["treated"] = ref.center_claims(store, index, None, frozenset(), lang).get("treatsCondition", [])
     else:
         page["state"] = "card"
-        page["card"] = cards.card(store, index, answer.entity, includes, lang)
+        page["card"] = cards.card(store, index, answer.entity, includes, lang, only)
     return HTMLResponse(render("referral.html", **page), status_code=status)
 
 

@@ -27,7 +27,8 @@ CATALOG = load_catalog()
 EXPECTED = {
     "procedures_for_condition", "conditions_for_procedure", "equipment_for_procedure", "workup_for_condition",
     "minimally_invasive_options", "late_or_unresectable_options", "center_figures", "named_innovations",
-    "evidence_for_entity", "label_search", "center_services", "conditions_with_codes",
+    "evidence_for_entity", "label_search", "center_services", "conditions_with_codes", "departments_for_procedure",
+    "departments_with_equipment",
 }
 HOSTILE = 'x" } ; DROP ALL ; SELECT * { "'
 

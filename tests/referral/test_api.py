@@ -9,6 +9,8 @@ import pytest
 
 from graph.namespaces import TTC
 
+CENTER = str(TTC.Center)
+
 pytestmark = pytest.mark.integration
 
 SHAPE = {"input", "matched", "candidates", "results", "notes"}
@@ -75,7 +77,8 @@ def test_lookup_matches_and_answers(live_server: str, lookup: str, typed: str, e
     assert str(expected) in {item["id"] for item in answer["results"]}
     for item in answer["results"]:
         assert ENTITY <= set(item) and item["status"] in ("stated", "implied")
-        assert item["evidence"] and all(set(span) == {"quote", "start", "end"} for span in item["evidence"])
+        assert item["evidence"] and all(set(span) == {"quote", "start", "end", "department"} for span in item["evidence"])
+        assert {span["department"] for span in item["evidence"]} == {CENTER}  # the center alone: every quote its own
 
 
 @pytest.mark.parametrize(("lookup", "typed", "intended"), MISSPELT)

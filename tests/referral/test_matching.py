@@ -71,7 +71,7 @@ def test_index_is_read_once_per_graph_content(store: OxigraphStore) -> None:
     counting = CountingStore(store)
     first = matching.label_index(counting, "test-content-1")
     reads = counting.selects
-    assert reads == 3  # entities, labels, codes
+    assert reads == 4  # entities, labels, codes, departments
     for _ in range(20):
         assert matching.search(matching.label_index(counting, "test-content-1"), "lung").results
     assert counting.selects == reads and matching.label_index(counting, "test-content-1") is first

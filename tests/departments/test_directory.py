@@ -1,0 +1,196 @@
+"""Many departments in one graph: who offers what, the `department=` filter, and the center alone unchanged.
+
+Three synthetic departments (seed 5) are built beside the shipped center with the build's own pipeline
+(`build --with`), loaded into a real Oxigraph store, and asked the coordinators' questions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib.namespace import PROV, RDF
+
+from graph.build import Built
+from graph.departments import build_with
+from graph.namespaces import KG, TTC
+from graph.problems import BuildRefused
+from graph.store import OxigraphStore
+from graph.synth import SYNTHETIC, generate
+from queries import card as cards
+from queries import matching
+from queries import referral as ref
+from queries.params import InvalidParameter
+
+CENTER = str(TTC.Center)
+
+
+def department(number: int) -> str:
+    return f"{SYNTHETIC}syn-{number:04d}/department"
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("region")
+    generate(3, 5, root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def regional(region: Path) -> Built:
+    return build_with(region)
+
+
+@pytest.fixture(scope="module")
+def regional_store(regional: Built) -> OxigraphStore:
+    store = OxigraphStore()
+    store.replace(regional.ntriples, content_sha256=regional.manifest["content_sha256"])
+    return store
+
+
+@pytest.fixture(scope="module")
+def index(regional_store: OxigraphStore) -> matching.LabelIndex:
+    return matching.LabelIndex.load(regional_store)
+
+
+@pytest.fixture(scope="module")
+def center_index(store: OxigraphStore) -> matching.LabelIndex:
+    return matching.LabelIndex.load(store)
+
+
+def by_label(answer: matching.Answer) -> dict[str, dict[str, Any]]:
+    return {item["labels"]["en"]: item for item in answer.results}
+
+
+def ids(departments: list[dict[str, Any]]) -> list[str]:
+    return [d["id"] for d in departments]
+
+
+def test_every_claim_is_claimed_by_the_department_whose_text_it_quotes(regional: Built) -> None:
+    graph = regional.graph
+    claims = set(graph.subjects(RDF.type, KG.Claim))
+    assert claims
+    for claim in claims:
+        owners = set(graph.objects(claim, KG.claimedBy))
+        assert len(owners) == 1, claim
+        owner = str(next(iter(owners)))
+        for span in graph.objects(claim, PROV.wasDerivedFrom):
+            document = str(graph.value(span, PROV.wasQuotedFrom))
+            if owner == CENTER:
+                assert document == str(TTC.source)
+            else:
+                assert document == owner.replace("/department", "/source")
+
+
+def test_a_procedure_offered_by_several_departments_lists_each(regional_store: OxigraphStore,
+                                                                index: matching.LabelIndex) -> None:
+    answer = ref.lookup(regional_store, index, "procedures-for-condition", "lung cancer")
+    radical = by_label(answer)["Radical lung cancer surgery"]
+    assert ids(radical["departments"]) == [CENTER, department(1), department(2)]  # the real center first, then by name
+    assert [d["synthetic"] for d in radical["departments"]] == [False, True, True]
+    assert radical["departments"][1]["hospital"]["label"] == "Qingdao Jiangtai County Hospital"
+    # every quote says whose description it is from, and each department's own quote is there
+    assert {span["department"] for span in radical["evidence"]} == {CENTER, department(1), department(2)}
+
+
+def test_a_department_whose_words_do_not_link_a_procedure_to_the_condition_is_listed_apart(
+        regional_store: OxigraphStore, index: matching.LabelIndex) -> None:
+    answer = ref.lookup(regional_store, index, "procedures-for-condition", "lung cancer")
+    thoracoscopic = by_label(answer)["Minimally invasive thoracoscopic surgery"]
+    assert ids(thoracoscopic["departments"]) == [CENTER]
+    assert set(ids(thoracoscopic["also_offered_by"])) == {department(1), department(2), department(3)}
+
+
+def test_the_department_filter_keeps_only_what_those_departments_state(regional_store: OxigraphStore,
+                                                                       index: matching.LabelIndex) -> None:
+    only = index.department_ids([department(2)])
+    answer = ref.lookup(regional_store, index, "procedures-for-condition", "lung cancer", departments=only)
+    named = {d for item in answer.results for d in ids(item["departments"]) + ids(item["also_offered_by"])}
+    assert named == {department(2)}
+    assert "Uniportal thoracoscopic lobectomy" not in by_label(answer)  # the real center's alone
+    assert "Radical lung cancer surgery" in by_label(answer)
+    workup = ref.lookup(regional_store, index, "workup-for-condition", "lung cancer", departments=only)
+    assert workup.results and all(ids(item["departments"]) == [department(2)] for item in workup.results)
+    assert "Head MRI" not in by_label(workup)  # the center's work-up, not this department's
+
+
+def test_an_unknown_department_is_refused_by_name(index: matching.LabelIndex) -> None:
+    with pytest.raises(InvalidParameter, match="not a department"):
+        index.department_ids(["ttc:Nowhere"])
+    assert index.department_ids(["ttc:Center"]) == frozenset({CENTER})
+
+
+def test_routine_work_up_is_per_department(regional_store: OxigraphStore, index: matching.LabelIndex) -> None:
+    workup = by_label(ref.lookup(regional_store, index, "workup-for-condition", "lung cancer"))
+    pet = {d["id"]: d["routine"] for d in workup["PET-CT"]["departments"]}
+    assert pet[CENTER] is False and pet[department(2)] is True
+
+
+LOOKUPS = [("procedures-for-condition", "lung cancer"), ("procedures-for-condition", "esophageal cancer"),
+           ("procedures-for-condition", str(TTC.UnresectableAdvancedTumour)), ("workup-for-condition", "lung cancer"),
+           ("workup-for-condition", "食管癌"), ("conditions-for-procedure", "radiofrequency ablation"),
+           ("conditions-for-procedure", "PET-CT"), ("equipment-for-procedure", str(TTC.MediastinoscopyBiopsy)),
+           ("equipment-for-procedure", "robotic surgery")]
+
+
+@pytest.mark.parametrize(("name", "q"), LOOKUPS)
+def test_the_center_filtered_from_the_region_answers_as_the_center_alone(
+        name: str, q: str, store: OxigraphStore, center_index: matching.LabelIndex,
+        regional_store: OxigraphStore, index: matching.LabelIndex) -> None:
+    alone = ref.lookup(store, center_index, name, q).as_json()
+    filtered = ref.lookup(regional_store, index, name, q, departments=frozenset({CENTER})).as_json()
+    assert filtered == alone
+
+
+@pytest.mark.parametrize(("name", "q"), LOOKUPS)
+def test_the_center_alone_names_itself_on_every_item(name: str, q: str, store: OxigraphStore,
+                                                      center_index: matching.LabelIndex) -> None:
+    answer = ref.lookup(store, center_index, name, q)
+    items = [*answer.results, *(fact for item in answer.results for group in ("approaches", "equipment",
+                                                                              "indications", "precedes")
+                                for fact in item.get(group, []))]
+    assert answer.results
+    for item in items:
+        assert ids(item["departments"]) == [CENTER]
+        assert item.get("also_offered_by", []) == []
+        assert {span["department"] for span in item["evidence"]} <= {CENTER}
+
+
+def test_the_card_groups_by_department_only_when_several_answer(regional_store: OxigraphStore,
+                                                                index: matching.LabelIndex, store: OxigraphStore,
+                                                                center_index: matching.LabelIndex) -> None:
+    _, regional_card = cards.card_for(regional_store, index, "lung cancer", frozenset(), "zh")
+    assert regional_card is not None
+    groups = {g["department"]["id"]: g for g in regional_card["departments"]}
+    assert next(iter(groups)) == CENTER and set(groups) == {CENTER, department(1), department(2), department(3)}
+    assert groups[department(1)]["department"]["label"] == "青岛江台县医院肺癌诊疗中心"  # Chinese names on a Chinese card
+    # a department's line cites that department's quote only
+    for item in groups[department(2)]["procedures"]:
+        assert all(regional_card["footnotes"][n - 1]["department"] == department(2) for n in item["refs"])
+    assert any(f["department_of"] and f["department_of"]["synthetic"] for f in regional_card["footnotes"])
+    _, alone = cards.card_for(store, center_index, "lung cancer", frozenset(), "zh")
+    assert alone is not None and alone["departments"] == []
+    assert all(f["department_of"] is None for f in alone["footnotes"])
+
+
+def test_departments_are_listed_with_their_counts(regional_store: OxigraphStore, index: matching.LabelIndex) -> None:
+    listed = ref.departments(regional_store, index, "en")
+    assert ids(listed) == [CENTER, department(3), department(1), department(2)]  # the real center first, then by name
+    assert listed[0]["synthetic"] is False and all(d["synthetic"] for d in listed[1:])
+    assert listed[0]["claims"] > 100 and all(d["claims"] > 5 and d["services"] > 0 for d in listed)
+    assert listed[0]["hospital"]["labels"]["zh"] == "所属医院（来源未写明名称）"
+
+
+def test_a_department_with_a_span_off_its_text_refuses_the_build_naming_it(region: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "region"
+    for folder in region.iterdir():
+        (broken / folder.name / "source").mkdir(parents=True)
+        for path in folder.rglob("*.*"):
+            (broken / folder.name / path.relative_to(folder)).write_bytes(path.read_bytes())
+    evidence = broken / "syn-0002" / "evidence.ttl"
+    text = evidence.read_text(encoding="utf-8")
+    evidence.write_text(text.replace("oa:start 0 ;", "oa:start 1 ;", 1), encoding="utf-8")
+    with pytest.raises(BuildRefused) as refused:
+        build_with(broken)
+    assert any(p.file == "syn-0002/evidence.ttl" and p.rule == "evidence" for p in refused.value.problems)
