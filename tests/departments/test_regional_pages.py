@@ -1,0 +1,75 @@
+"""The product serving the center and three synthetic departments (`serve --with DIR`), seen over HTTP and in
+Chromium as a coordinator sees it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from graph.namespaces import TTC
+from graph.synth import SYNTHETIC, generate
+from tests.browser import visit
+from tests.servers import product_server
+
+pytestmark = pytest.mark.integration
+CENTER = str(TTC.Center)
+
+
+@pytest.fixture(scope="module")
+def regional_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("region")
+    generate(3, 5, root)
+    with product_server(tmp_path_factory.mktemp("build"), departments_dir=str(root)) as base:
+        yield base
+
+
+def test_departments_and_the_filter_over_http(regional_server: str) -> None:
+    listed = httpx.get(regional_server + "/api/departments", params={"lang": "zh"}, timeout=30).json()
+    assert [d["id"] for d in listed][0] == CENTER and len(listed) == 4
+    assert [d["synthetic"] for d in listed] == [False, True, True, True]
+    assert listed[0]["label"] == "胸部肿瘤中心"
+    one = f"{SYNTHETIC}syn-0001/department"
+    answer = httpx.get(regional_server + "/api/lookup/procedures-for-condition",
+                       params={"q": "lung cancer", "department": one}, timeout=30).json()
+    assert answer["results"]
+    assert {d["id"] for item in answer["results"] for d in item["departments"] + item["also_offered_by"]} == {one}
+    assert {s["department"] for item in answer["results"] for s in item["evidence"]} == {one}
+    refused = httpx.get(regional_server + "/api/lookup/procedures-for-condition",
+                        params={"q": "lung cancer", "department": "ttc:Nowhere"}, timeout=30)
+    assert refused.status_code == 422 and "not a department" in refused.text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_card_groups_by_department_and_marks_the_synthetic_ones(regional_server: str, browser: Any,
+                                                                    lang: str) -> None:
+    with visit(browser, f"{regional_server}/referral?q=lung+cancer&lang={lang}") as seen:
+        page = seen.page
+        section = page.locator('[data-testid="by-department"]')
+        assert section.count() == 1
+        departments = section.locator(".department")
+        assert departments.count() == 4
+        assert departments.nth(0).get_attribute("data-department") == CENTER  # the real center first
+        assert departments.nth(0).locator('[data-testid="synthetic"]').count() == 0
+        for i in range(1, 4):  # every synthetic department says so, in the page's language
+            mark = departments.nth(i).locator('[data-testid="synthetic"]')
+            assert mark.count() == 1
+            assert ("合成数据" if lang == "zh" else "synthetic") in mark.inner_text()
+        # every footnote quoted from a synthetic department's text says whose it is
+        quotes = page.locator(".evidence li")
+        synthetic_quotes = [quotes.nth(i) for i in range(quotes.count())
+                            if quotes.nth(i).locator(".synthetic").count()]
+        assert synthetic_quotes
+        seen.screenshot(f"regional-card-{lang}")
+        assert seen.outside_requests() == [] and seen.console_errors == []
+
+
+def test_the_single_center_card_has_no_department_section(live_server: str, browser: Any, tmp_path: Path) -> None:
+    with visit(browser, f"{live_server}/referral?q=lung+cancer&lang=en") as seen:
+        assert seen.page.locator('[data-testid="card"]').count() == 1
+        assert seen.page.locator('[data-testid="by-department"]').count() == 0
+        assert seen.page.locator('[data-testid="synthetic"]').count() == 0
+        assert "each department" not in seen.page.inner_text("body")
