@@ -231,8 +231,9 @@ def referral_page(request: Request, store: StoreDep, q: str = "", id: str = "", 
     page: dict[str, Any] = {"lang": STRINGS[lang]["html_lang"], "page_lang": lang, "t": STRINGS[lang], "q": q, "id": id,
                             "title": STRINGS[lang]["title"],
                             "inferred": "inferred" in include, "sha": snapshot(request).content_sha256}
-    page["switch_url"] = _url(q=q, id=id, lang=STRINGS[lang]["switch_lang_code"], include=include)
-    page["include_url"] = _url(q=q, id=id, lang=lang, include="" if page["inferred"] else "inferred")
+    page["switch_url"] = _url(q=q, id=id, lang=STRINGS[lang]["switch_lang_code"], include=include, department=department)
+    page["include_url"] = _url(q=q, id=id, lang=lang, include="" if page["inferred"] else "inferred",
+                               department=department)
     status = 200
     index = _index(request, store)
     try:
@@ -242,6 +243,7 @@ def referral_page(request: Request, store: StoreDep, q: str = "", id: str = "", 
             page["treated"] = ref.center_claims(store, index, None, frozenset(), lang).get("treatsCondition", [])
             return HTMLResponse(render("referral.html", **page))
         only = index.department_ids(department)
+        page["only"] = index.departments_json(only, lang)
         answer = matching.resolve(index, id or q, PAGE_KINDS, lang)
     except InvalidParameter as exc:
         page.update(state="invalid", error=exc.message)
@@ -258,5 +260,6 @@ def referral_page(request: Request, store: StoreDep, q: str = "", id: str = "", 
     return HTMLResponse(render("referral.html", **page), status_code=status)
 
 
-def _url(**params: str) -> str:
-    return "/referral?" + urlencode({key: value for key, value in params.items() if value})
+def _url(**params: str | list[str]) -> str:
+    """The page's URL with these parameters (a list repeats its parameter: `department=`)."""
+    return "/referral?" + urlencode({key: value for key, value in params.items() if value}, doseq=True)

@@ -67,6 +67,19 @@ def test_the_card_groups_by_department_and_marks_the_synthetic_ones(regional_ser
         assert seen.outside_requests() == [] and seen.console_errors == []
 
 
+def test_a_filtered_card_says_which_departments_it_shows_and_keeps_them_on_switching(regional_server: str,
+                                                                                   browser: Any) -> None:
+    one = f"{SYNTHETIC}syn-0001/department"
+    with visit(browser, f"{regional_server}/referral?q=lung+cancer&lang=en&department={one}") as seen:
+        page = seen.page
+        assert "Lung Cancer Center" in page.locator('[data-testid="only-departments"]').inner_text()
+        assert page.locator('[data-testid="by-department"]').count() == 0  # one department: no grouping
+        assert "Uniportal thoracoscopic lobectomy" not in page.inner_text("body")  # the real center's alone
+        page.click('[data-testid="lang-switch"]')
+        page.wait_for_load_state()
+        assert "肺癌诊疗中心" in page.locator('[data-testid="only-departments"]').inner_text()
+
+
 def test_the_single_center_card_has_no_department_section(live_server: str, browser: Any, tmp_path: Path) -> None:
     with visit(browser, f"{live_server}/referral?q=lung+cancer&lang=en") as seen:
         assert seen.page.locator('[data-testid="card"]').count() == 1
