@@ -144,6 +144,7 @@ NETWORK: dict[str, dict[str, str]] = {
         "hub_summary": "The center's own {n} relations ({counts}) are left out of this overview so its structure "
                        "shows; tick the box to draw them, or see the table below the drawing.",
         "also_called": "Also called: ", "value": "Value: ", "note": "Note: ", "in_source": "In the source",
+        "synthetic": "Synthetic: generated test data, not a real department", "departments_of": "Departments: ",
         "figures": "Figures and statements", "referral_card": "Referral card", "entity_page": "Entity page",
         "neighbourhood": "Neighbourhood", "expand": "Expand neighbours", "no_match": "No match",
         "expanding": "Expanding…", "nothing_more": "Nothing more to expand in this file: render it with a larger --depth.",
@@ -165,6 +166,7 @@ NETWORK: dict[str, dict[str, str]] = {
         "noscript": "绘图需要 JavaScript。相同数据以 JSON 形式见 /api/graph。",
         "hub_summary": "本概览未绘制中心自身的 {n} 条关系（{counts}），以便显出结构；勾选下框即可绘制，或查看图下方的表格。",
         "also_called": "又称：", "value": "数值：", "note": "说明：", "in_source": "来源原文",
+        "synthetic": "合成数据：为测试生成，并非真实科室", "departments_of": "所属科室：",
         "figures": "数字与陈述", "referral_card": "转诊卡片", "entity_page": "实体页面",
         "neighbourhood": "邻域", "expand": "展开相邻节点", "no_match": "无匹配",
         "expanding": "正在展开…", "nothing_more": "此文件中没有更多可展开的内容：请用更大的 --depth 重新生成。",

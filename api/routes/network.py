@@ -32,6 +32,7 @@ from graph.network.views import (
     neighbourhood,
     of_query,
     payload,
+    regional,
     whole,
 )
 from graph.settings import Settings
@@ -174,6 +175,14 @@ def api_center(max_nodes: NodeCap, store: StoreDep, options: FlagsDep, lang: Lan
     return _json(whole(center_network(store, options), max_nodes=max_nodes), vis, options, lang)
 
 
+@router.get("/api/graph/regional", operation_id="network_regional")
+def api_regional(max_nodes: NodeCap, store: StoreDep, options: FlagsDep, lang: LangDep,
+                 vis: bool = False) -> JSONResponse:
+    """The departments and the capabilities they share: each department's own relations, each capability with the
+    departments it belongs to (`departments`), synthetic departments marked (`synthetic`), under the node cap."""
+    return _json(regional(center_network(store, options), max_nodes=max_nodes), vis, options, lang)
+
+
 _NO_ENTITY: dict[int | str, dict[str, Any]] = {
     404: {"description": "No entity of the network has that id", "content": {"text/plain": {}}}}
 
@@ -232,6 +241,12 @@ def api_export(store: StoreDep, options: FlagsDep,
 def page_center(request: Request, max_nodes: NodeCap, store: StoreDep, options: FlagsDep) -> HTMLResponse:
     """The whole center, drawn as an overview a person can read (the center pinned, its own relations summarised)."""
     return _page(whole(center_network(store, options), max_nodes=max_nodes), options, request, mode="overview")
+
+
+@router.get("/graph/regional", response_class=HTMLResponse, include_in_schema=False)
+def page_regional(request: Request, max_nodes: NodeCap, store: StoreDep, options: FlagsDep) -> HTMLResponse:
+    """The departments and the capabilities they share, drawn; a node's panel names its departments."""
+    return _page(regional(center_network(store, options), max_nodes=max_nodes), options, request, mode="graph")
 
 
 @router.get("/graph/entity", include_in_schema=False, response_model=None)

@@ -235,6 +235,8 @@ class _Reader:
             "evidence": self.evidence(node), "note": self.english(node, NOTE), "notes": self.texts(node, NOTE),
             "definition": self.english(node, DEFINITION), "codes": self.codes(node),
         }
+        if any(lit.value.lower() == "true" for lit in self._literals(node, _kg("synthetic"))):
+            attributes["synthetic"] = True  # generated test data (thoracic-kg synth): every view marks it
         if display in SIDE_KINDS:
             verbatim = self.t.value(node, _kg("verbatim"))
             values = {lang: self.figure_value(node, lang) for lang in ("en", "zh")}

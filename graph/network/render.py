@@ -34,9 +34,10 @@ STATUS_ZH = {"stated": "来源明确陈述", "implied": "措辞暗示", "inferre
              "modelled": "词表层级", "asserted": "普通三元组（非声明）", "evidence": "证据片段"}
 #: The words of a tooltip, in each language.
 TIP = {"en": {"codes": " · codes ", "also": "Also: ", "value": "Value: ", "source": "Source: ", "note": "Note: ",
-              "quote": "“{}”", "sep": ", "},
+              "quote": "“{}”", "sep": ", ", "departments": "Departments: ",
+              "synthetic": "Synthetic: generated test data, not a real department"},
        "zh": {"codes": " · 编码 ", "also": "又称：", "value": "数值：", "source": "来源原文：", "note": "说明：",
-              "quote": "“{}”", "sep": "、"}}
+              "quote": "“{}”", "sep": "、", "departments": "所属科室：", "synthetic": "合成数据：为测试生成，并非真实科室"}}
 SHAPES = {"Center": "star", "Equipment": "square", "Approach": "diamond", "Examination": "triangle",
           "Condition": "dot", "Evidence": "box", "Figure": "box", "Statement": "box"}
 #: Above this many nodes the layout skips vis-network's slow "improved layout" and draws straight edges.
@@ -67,8 +68,13 @@ def node_tooltip(data: dict[str, Any], lang: str = "en") -> str:
     if data["labels"].get("zh"):
         lines.append(data["labels"]["zh"])
     lines.append(type_name(data["type"], lang) + (words["codes"] + ", ".join(data["codes"]) if data.get("codes") else ""))
+    if data.get("synthetic"):
+        lines.append(words["synthetic"])
     if data.get("synonyms"):
         lines.append(words["also"] + words["sep"].join(data["synonyms"][:6]))
+    if data.get("departments"):
+        names = [d[lang] for d in data["departments"]]
+        lines.append(words["departments"] + words["sep"].join(names[:8]) + (" …" if len(names) > 8 else ""))
     if data.get("value"):
         lines.append(f"{words['value']}{data['value']} ({status_text(data.get('status', 'stated'), lang)})")
     for span in data.get("evidence", [])[:2]:

@@ -43,7 +43,7 @@ ATTRIBUTES = _PREFIXES + """SELECT ?s ?p ?o WHERE {
   VALUES ?p { skos:prefLabel skos:altLabel skos:hiddenLabel skos:editorialNote skos:definition rdfs:label
               schema:name prov:value oa:start oa:end schema:code schema:codeValue schema:value schema:minValue
               kg:minExclusive schema:unitText schema:observationPeriod kg:decade kg:verbatim skos:broader
-              prov:wasDerivedFrom schema:observationAbout kg:about rdfs:subClassOf }
+              prov:wasDerivedFrom schema:observationAbout kg:about rdfs:subClassOf kg:synthetic }
   ?s ?p ?o
 }"""
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.namespaces import TTC
 from graph.network.analytics import Explanation, explanations
 from graph.network.projection import FACT_STATUSES, STATUSES, TYPE_STYLE, find_entity, qname
 
@@ -111,6 +112,7 @@ _HOW: dict[str, Text] = {
     "core": {"en": "the most connected core", "zh": "连接最多的核心部分"},
     "nearest": {"en": "the nearest first", "zh": "由近及远"},
     "connected": {"en": "the most connected", "zh": "连接最多者"},
+    "shared": {"en": "the departments first, then what most of them share", "zh": "先列科室，再列多数科室共有的能力"},
 }
 WHOLE_TITLE: Text = {"en": "The whole center", "zh": "整个中心"}
 
@@ -202,6 +204,45 @@ def between(network: nx.MultiDiGraph, source: str, target: str, *, max_paths: in
     return view
 
 
+REGIONAL_TITLE: Text = {"en": "The departments and the capabilities they share", "zh": "各科室及其共有的能力"}
+
+
+def regional(network: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES) -> View:
+    """Every department (a `Center` node: the real center and any others loaded) and what each says of itself
+    (its own relations: services, equipment, work-up, ...), each capability with the departments it belongs to
+    (`departments`, labels in both languages, for the panel); only the departments' own edges are drawn.
+
+    Past `max_nodes`, the departments come first (the real center first), then the capabilities shared by the
+    most departments, and the page says so."""
+    departments = sorted(_hubs(network), key=lambda n: (network.nodes[n].get("synthetic", False),
+                                                         n != str(TTC.Center), network.nodes[n]["label"], n))
+    owners: dict[str, list[str]] = {}
+    for department in departments:
+        for _, capability in network.out_edges(department):
+            if capability not in owners.setdefault(capability, []) and capability not in departments:
+                owners[capability].append(department)
+    capabilities = sorted((c for c in owners if owners[c]), key=lambda c: (-len(owners[c]), network.nodes[c]["label"], c))
+    order = [*departments, *capabilities]
+    kept = order[:max_nodes]
+    sub = nx.MultiDiGraph()
+    sub.add_nodes_from((n, dict(network.nodes[n])) for n in kept)
+    chosen = set(kept)
+    sub.add_edges_from((s, t, k, d) for s in departments if s in chosen
+                       for _, t, k, d in network.out_edges(s, keys=True, data=True) if t in chosen)
+    for capability in capabilities:
+        if capability in chosen:
+            sub.nodes[capability]["departments"] = [_names(network, d) for d in owners[capability]]
+    sub.graph["side"] = {k: v for k, v in network.graph.get("side", {}).items() if k in sub}
+    view = View(sub, REGIONAL_TITLE, len(order), len(order) > max_nodes)
+    if view.capped:
+        view.notes.append(_cap_note(sub.number_of_nodes(), len(order), "shared"))
+    if len(departments) < 2:
+        view.notes.append({"en": "This graph holds one department: the view shows what it says of itself.",
+                           "zh": "此图只有一个科室：视图显示其自述的内容。"})
+    return view
+
+
+
 def type_counts(network: nx.MultiDiGraph) -> list[dict[str, Any]]:
     """The legend: each display type present, with its label, colour and node count, in legend order."""
     counts: dict[str, int] = {}
@@ -243,4 +284,4 @@ def payload(view: View, lang: str = "en") -> dict[str, Any]:
 
 
 __all__ = ["DEFAULT_MAX_NODES", "HARD_MAX_NODES", "MAX_DEPTH", "WHOLE_TITLE", "Text", "View", "between", "neighbourhood",
-           "of_query", "payload", "type_counts", "whole"]
+           "of_query", "payload", "regional", "type_counts", "whole"]

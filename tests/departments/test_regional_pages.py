@@ -86,3 +86,25 @@ def test_the_single_center_card_has_no_department_section(live_server: str, brow
         assert seen.page.locator('[data-testid="by-department"]').count() == 0
         assert seen.page.locator('[data-testid="synthetic"]').count() == 0
         assert "each department" not in seen.page.inner_text("body")
+
+
+def test_the_regional_network_shows_departments_and_what_they_share(regional_server: str) -> None:
+    view = httpx.get(regional_server + "/api/graph/regional", params={"lang": "zh"}, timeout=30).json()
+    nodes = {n["id"]: n for n in view["nodes"]}
+    departments = [n for n in view["nodes"] if n["type"] == "Center"]
+    assert len(departments) == 4 and nodes[CENTER].get("synthetic") is None
+    assert all(n.get("synthetic") is True for n in departments if n["id"] != CENTER)
+    lung = nodes[str(TTC.LungCancer)]
+    assert len(lung["departments"]) >= 3 and {"en": "Thoracic Tumor Center", "zh": "胸部肿瘤中心"} in lung["departments"]
+    assert all(edge["source"] in {d["id"] for d in departments} for edge in view["edges"])  # only the departments' own
+    capped = httpx.get(regional_server + "/api/graph/regional", params={"max_nodes": 6}, timeout=30).json()
+    assert capped["capped"] is True and len(capped["nodes"]) == 6
+    assert sum(n["type"] == "Center" for n in capped["nodes"]) == 4  # the departments are kept first
+
+
+def test_the_regional_network_page_draws_offline(regional_server: str, browser: Any) -> None:
+    with visit(browser, f"{regional_server}/graph/regional?lang=zh") as seen:
+        seen.page.wait_for_selector("canvas")
+        assert "各科室及其共有的能力" in seen.page.inner_text("body")
+        seen.screenshot("regional-network-zh")
+        assert seen.outside_requests() == [] and seen.console_errors == []

@@ -206,6 +206,12 @@
     box.appendChild(el("p", t("type." + node.type, node.type_label) + " · " + node.qname, "hint"));
     if (node.synonyms && node.synonyms.length) box.appendChild(el("p", t("also_called") + node.synonyms.join(", ")));
     if (node.codes && node.codes.length) box.appendChild(el("p", "ICD-10: " + node.codes.join(", ")));
+    if (node.synthetic) box.appendChild(el("p", t("synthetic"), "synthetic"));
+    if (node.departments && node.departments.length) {
+      box.appendChild(el("p", t("departments_of") + node.departments.map(function (d) {
+        return d[data.lang] || d.en;
+      }).join(data.lang === "zh" ? "、" : ", "), "departments"));
+    }
     if (node.value) box.appendChild(el("p", t("value") + ((node.values || {})[data.lang] || node.value) + " (" + t("status." + node.status, node.status) + ")"));
     if (node.definition) box.appendChild(inLanguage(el("p", node.definition), "en"));
     var note = (node.notes || {})[data.lang] || node.note;
