@@ -110,12 +110,12 @@ def _translated(zh: str | None) -> dict[str, Any] | None:
                                                              {"url": "content", "valueString": zh}]}]}
 
 
-def _quotes(rows: Sequence[Mapping[str, Node]]) -> list[str]:
+def _quotes(rows: Sequence[Mapping[str, Node]], whose: str = "the center's") -> list[str]:
     seen, out = set(), []
     for row in sorted(rows, key=lambda r: (int(str(r.get("start", 0))), str(r.get("quote", "")))):
         if "quote" not in row:
             continue
-        text = (f"“{row['quote']}” (characters {row['start']}–{row['end']} of the center's description; "
+        text = (f"“{row['quote']}” (characters {row['start']}–{row['end']} of {whose} description; "
                 f"{_STATUS.get(str(row.get('status')), 'stated')})")
         if text not in seen:
             seen.add(text)
@@ -144,27 +144,61 @@ class Resources:
             raise FhirError(404, "not-found", f"{resource_type}/{resource_id[:100]} is not known") from None
 
 
-def resources(store: Store, center: URIRef = TTC.Center) -> Resources:
-    """The Organization and HealthcareService resources of the graph, each validated."""
-    organization_rows = store.select(fhir_queries()["organization"].sparql, bindings={"center": center})
-    service_rows = store.select(fhir_queries()["services"].sparql, bindings={"center": center})
-    organizations, specialties = _organizations(center, organization_rows)
-    services = _services(center, service_rows, specialties, organizations[_local(str(center))])
-    return Resources({"Organization": organizations, "HealthcareService": services})
+def resources(store: Store) -> Resources:
+    """The Organization and HealthcareService resources of the graph, each validated: for every department (the
+    real center keeps its ids: Organization/Center, HealthcareService/{service}), its hospital and its services
+    (another department's as `{department}.{service}`, `syn-0001.Segmentectomy`), each built from that department's own claims, and every
+    resource of a synthetic department tagged as test data (`meta.tag` HTEST)."""
+    nodes = store.select(fhir_queries()["departments"].sparql)
+    centers = sorted((URIRef(str(row["node"])) for row in nodes if str(row["kind"]) == "department"),
+                     key=lambda c: (c != TTC.Center, str(c)))
+    synthetic = {str(row["node"]) for row in nodes if str(row["kind"]) == "synthetic"}
+    organizations: dict[str, dict[str, Any]] = {}
+    services: dict[str, dict[str, Any]] = {}
+    for center in centers:
+        organization_rows = store.select(fhir_queries()["organization"].sparql, bindings={"center": center})
+        service_rows = store.select(fhir_queries()["services"].sparql, bindings={"center": center})
+        own, specialties = _organizations(center, organization_rows, synthetic)
+        organizations.update(own)
+        services.update(_services(center, service_rows, specialties, own[resource_id(center)], synthetic))
+    return Resources({"Organization": dict(sorted(organizations.items())), "HealthcareService": dict(sorted(services.items()))})
 
 
-def _organizations(center: URIRef, rows: Sequence[Mapping[str, Node]]) -> tuple[dict[str, dict[str, Any]],
-                                                                               list[dict[str, Any]]]:
+def resource_id(iri: URIRef | str) -> str:
+    """A FHIR id for a node: the local name of the graph's own entities (`Center`), otherwise its path under the
+    graph's base with `-` for `/`, a synthetic department by its id (`syn-0001`), so that departments never share
+    an id and a service's id (`syn-0001.Segmentectomy`) stays within FHIR's 64 characters, never cut.
+
+    Example:
+        >>> resource_id(BASE + "synthetic/syn-0001/department"), resource_id(BASE + "synthetic/hospital/h0001")
+        ('syn-0001', 'hospital-h0001')
+    """
+    text = str(iri)
+    if text.startswith(ENTITY_SYSTEM) or not text.startswith(BASE):
+        return _local(text)
+    path = text[len(BASE):].removeprefix("synthetic/").removesuffix("/department")
+    return path.strip("/").replace("/", "-").replace("#", "-")
+
+
+#: How a resource says it is test data (HL7 v3 ActReason HTEST, "test health data").
+_TEST_DATA = {"tag": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActReason", "code": "HTEST",
+                       "display": "test health data"}]}
+
+
+def _organizations(center: URIRef, rows: Sequence[Mapping[str, Node]],
+                   synthetic: frozenset[str] | set[str] = frozenset()) -> tuple[dict[str, dict[str, Any]],
+                                                                                list[dict[str, Any]]]:
     fields: dict[str, list[Mapping[str, Node]]] = defaultdict(list)
     for row in rows:
         fields[str(row["field"])].append(row)
-    center_id = _local(str(center))
+    center_id = resource_id(center)
     specialties = [_concept(row) for row in fields["specialty"]]
     out: dict[str, dict[str, Any]] = {}
     department: dict[str, Any] = {
         "resourceType": "Organization", "id": center_id,
         "identifier": [{"system": ENTITY_SYSTEM, "value": center_id}],
         "type": [{"coding": [{"system": ORG_TYPE_SYSTEM, "code": "dept", "display": "Hospital Department"}]}],
+        **({"meta": _TEST_DATA} if str(center) in synthetic else {}),
     }
     names = [str(r["value"]) for r in fields["name"]]
     if names:
@@ -176,12 +210,13 @@ def _organizations(center: URIRef, rows: Sequence[Mapping[str, Node]]) -> tuple[
     if cities:
         department["address"] = [{"city": city} for city in cities]
     for row in fields["parent"]:
-        parent_id = _local(str(row["value"]))
+        parent_id = resource_id(str(row["value"]))
         department["partOf"] = {"reference": f"Organization/{parent_id}"}
-        out[parent_id] = _valid(Organization, {  # the source never names the hospital: an identifier, no name
+        out[parent_id] = _valid(Organization, {  # the center's source never names its hospital: an identifier, no name
             "resourceType": "Organization", "id": parent_id,
             "identifier": [{"system": ENTITY_SYSTEM, "value": parent_id}],
             "type": [{"coding": [{"system": ORG_TYPE_SYSTEM, "code": "prov", "display": "Healthcare Provider"}]}],
+            **({"meta": _TEST_DATA} if str(row["value"]) in synthetic else {}),
         })
     out[center_id] = _valid(Organization, department)
     return dict(sorted(out.items())), specialties
@@ -211,13 +246,13 @@ def _concept(row: Mapping[str, Node]) -> dict[str, Any]:
 
 
 def _services(center: URIRef, rows: Sequence[Mapping[str, Node]], specialties: list[dict[str, Any]],
-              provider: dict[str, Any]) -> dict[str, dict[str, Any]]:
+              provider: dict[str, Any], synthetic: frozenset[str] | set[str] = frozenset()) -> dict[str, dict[str, Any]]:
     grouped: dict[str, dict[str, list[Mapping[str, Node]]]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
         grouped[str(row["service"])][str(row["field"])].append(row)
     out = {}
     for iri, fields in sorted(grouped.items()):
-        service_id = _local(iri)
+        service_id = _local(iri) if center == TTC.Center else f"{provider['id']}.{_local(iri)}"
         names = {str(v.language).lower()[:2]: str(v) for v in (r["value"] for r in fields["name"])
                  if isinstance(v, Literal) and v.language}
         name = names.get("en")
@@ -231,6 +266,8 @@ def _services(center: URIRef, rows: Sequence[Mapping[str, Node]], specialties: l
                                       "display": _term_label(kind)}], "text": _term_label(kind)} for kind in kinds],
             "type": [{"coding": [_coding(iri, name)], **({"text": name} if name else {})}],
         }
+        if str(center) in synthetic:
+            service["meta"] = _TEST_DATA
         if name:
             service["name"] = name
             if translation := _translated(names.get("zh")):
@@ -241,13 +278,15 @@ def _services(center: URIRef, rows: Sequence[Mapping[str, Node]], specialties: l
         if treated:
             service["extension"] = [{"url": TREATS_EXTENSION, "valueCodeableConcept": _concept(group[0])}
                                     for group in treated]
-        eligibility = [{"code": _concept(group[0]), **({"comment": " ".join(q)} if (q := _quotes(group)) else {})}
+        whose = "the center's" if center == TTC.Center else f"{provider.get('name', provider['id'])}'s"
+        eligibility = [{"code": _concept(group[0]), **({"comment": " ".join(q)} if (q := _quotes(group, whose)) else {})}
                        for group in _by_value(fields["indication"])]
         if eligibility:
             service["eligibility"] = eligibility
-        quotes = _quotes(fields["offered"])
+        quotes = _quotes(fields["offered"], whose)
         if quotes:
-            service["comment"] = "Offered by the center, in the source's words: " + " ".join(quotes)
+            by = "the center" if center == TTC.Center else provider.get("name", provider["id"])
+            service["comment"] = f"Offered by {by}, in the source's words: " + " ".join(quotes)
         out[service_id] = _valid(HealthcareService, service)
     return out
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rdflib import URIRef
 from rdflib.namespace import PROV, RDF
 
 from graph.build import Built
@@ -194,3 +195,30 @@ def test_a_department_with_a_span_off_its_text_refuses_the_build_naming_it(regio
     with pytest.raises(BuildRefused) as refused:
         build_with(broken)
     assert any(p.file == "syn-0002/evidence.ttl" and p.rule == "evidence" for p in refused.value.problems)
+
+
+def test_fhir_gives_each_department_its_organization_and_services_from_its_own_claims(
+        regional: Built, regional_store: OxigraphStore, store: OxigraphStore) -> None:
+    from queries import fhir
+
+    region = fhir.resources(regional_store)
+    organizations, services = region.by_type["Organization"], region.by_type["HealthcareService"]
+    assert {"Center", "syn-0001", "syn-0002", "syn-0003"} <= set(organizations)
+    for key, organization in organizations.items():  # a synthetic department and its hospital say they are test data
+        tagged = [t["code"] for t in organization.get("meta", {}).get("tag", [])]
+        assert tagged == ([] if key in ("Center", "Hospital") else ["HTEST"]), key
+    alone = fhir.resources(store).by_type["HealthcareService"]
+    assert all(services[key] == resource for key, resource in alone.items())  # the center's, unchanged
+    graph = regional.graph
+    for key, service in services.items():
+        if key in alone:
+            continue
+        assert [t["code"] for t in service["meta"]["tag"]] == ["HTEST"]
+        owner = URIRef(SYNTHETIC + key.split(".")[0] + "/department")
+        assert service["providedBy"]["reference"] == "Organization/" + key.split(".")[0]
+        procedure = TTC[key.split(".")[1]]
+        for extension in service.get("extension", []):
+            condition = TTC[extension["valueCodeableConcept"]["coding"][0]["code"]]
+            own = [c for c in graph.subjects(RDF.subject, procedure)
+                   if (c, RDF.object, condition) in graph and (c, KG.claimedBy, owner) in graph]
+            assert own, f"{key}: treats {condition} without a claim of its own"
