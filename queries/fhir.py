@@ -500,7 +500,7 @@ def capability_statement(base_url: str) -> dict[str, Any]:
         "rest": [{"mode": "server",
                   "documentation": "Read-only. Searches page with _count (0 to 100, default 20) and _offset; "
                                    "_format may only ask for JSON. An unknown parameter is refused (400). Every "
-                                   "resource holds only what the center's own description states or implies.",
+                                   "resource holds only what its department's own description states or implies.",
                   "resource": resources_}],
     })
 
