@@ -147,8 +147,8 @@ class Resources:
 def resources(store: Store) -> Resources:
     """The Organization and HealthcareService resources of the graph, each validated: for every department (the
     real center keeps its ids: Organization/Center, HealthcareService/{service}), its hospital and its services
-    (another department's as `{department}.{service}`, `syn-0001.Segmentectomy`), each built from that department's own claims, and every
-    resource of a synthetic department tagged as test data (`meta.tag` HTEST)."""
+    (another department's as `{department}.{service}`, `syn-0001.Segmentectomy`), each built from that department's
+    own claims, and every resource of a synthetic department tagged as test data (`meta.tag` HTEST)."""
     nodes = store.select(fhir_queries()["departments"].sparql)
     centers = sorted((URIRef(str(row["node"])) for row in nodes if str(row["kind"]) == "department"),
                      key=lambda c: (c != TTC.Center, str(c)))

@@ -310,14 +310,19 @@ LOOKUPS = {
 
 
 def departments(store: Store, index: LabelIndex, lang: str) -> list[dict[str, Any]]:
-    """Every department (the real center first, synthetic ones marked) with its hospital and place where stated, and
-    how many services, pieces of equipment and claims of its own the graph holds."""
+    """Every department (the real center first, synthetic ones marked) with its hospital and place where stated, how
+    many services, pieces of equipment and claims of its own the graph holds, its `key` (`Center`, `syn-0001`) and
+    the paths of its schema.org JSON-LD and FHIR Organization."""
+    from queries.fhir import resource_id
+
     claims = {str(row["department"]): int(_number(row["claims"])) for row in _run(store, "department_claims")}
     listed = index.departments_json(index.departments, lang)
     for entry in listed:
         department = index.departments[entry["id"]]
-        entry.update(services=len(department.services), equipment=len(department.equipment),
-                     claims=claims.get(entry["id"], 0))
+        key = resource_id(entry["id"])
+        entry.update(key=key, services=len(department.services), equipment=len(department.equipment),
+                     claims=claims.get(entry["id"], 0), jsonld=f"/departments/{key}.jsonld",
+                     fhir=f"/fhir/Organization/{key}")
     return listed
 
 

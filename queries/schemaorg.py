@@ -12,7 +12,7 @@ fetching anything. Imports rdflib, `graph` and the catalog loader; never FastAPI
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -73,6 +73,17 @@ def entity_graph(store: Store, iri: URIRef) -> Graph:
 def center_jsonld(store: Store, center: URIRef = TTC.Center) -> dict[str, Any]:
     """The center as a compact JSON-LD document, ready to paste into a web page."""
     return to_jsonld(center_graph(store, center), center)
+
+
+def department_jsonld(store: Store, departments: Iterable[str], key: str) -> dict[str, Any] | None:
+    """The department whose key (`Center`, `syn-0001`: `queries.fhir.resource_id`) is `key`, as `center_jsonld`
+    gives the center; None when no department of `departments` has that key."""
+    from queries.fhir import resource_id
+
+    for iri in departments:
+        if resource_id(iri) == key:
+            return center_jsonld(store, URIRef(iri))
+    return None
 
 
 def entity_jsonld(store: Store, iri: URIRef) -> dict[str, Any] | None:
@@ -158,5 +169,5 @@ def script_json(document: Mapping[str, Any]) -> str:
     return text
 
 
-__all__ = ["CONTEXT", "MEDIA_TYPE", "center_graph", "center_jsonld", "entity_graph", "entity_jsonld",
+__all__ = ["CONTEXT", "MEDIA_TYPE", "center_graph", "center_jsonld", "department_jsonld", "entity_graph", "entity_jsonld",
            "schemaorg_queries", "script_json", "to_jsonld"]

@@ -7,13 +7,14 @@ import json
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import PlainTextResponse, Response
 
 from api.conneg import choose
 from api.deps import SettingsDep, StoreDep, snapshot
 from graph.void import MEDIA_TYPES as VOID_MEDIA
 from graph.void import serialize, void_graph
-from queries.schemaorg import MEDIA_TYPE, center_jsonld
+from queries.matching import label_index
+from queries.schemaorg import MEDIA_TYPE, center_jsonld, department_jsonld
 
 router = APIRouter(tags=["linked data"])
 VoidFormat = Annotated[str | None, Query(description="turtle (ttl) or jsonld; overrides the Accept header.")]
@@ -28,6 +29,22 @@ def center(store: StoreDep) -> Response:
     organisation and location, and its figures (stated or implied only, bounds kept), compacted with schema.org
     as `@vocab` in an embedded context: ready to paste into a web page's `<script type="application/ld+json">`."""
     return Response(json.dumps(center_jsonld(store), ensure_ascii=False, indent=1).encode(), media_type=MEDIA_TYPE)
+
+
+@router.get("/departments/{key}.jsonld", operation_id="department_jsonld", response_class=Response,
+            responses={200: {"description": "One compact JSON-LD document with an embedded context.",
+                             "content": {MEDIA_TYPE: {}}},
+                       404: {"description": "No department has that key.", "content": {"text/plain": {}}}},
+            summary="A department as schema.org JSON-LD (MedicalClinic)")
+def department(request: Request, store: StoreDep, key: str) -> Response:
+    """A department (its `key` as GET /api/departments lists it: `Center`, `syn-0001`) as `/center.jsonld` gives the
+    center; a synthetic one carries `kg:synthetic true`."""
+    index = label_index(store, snapshot(request).content_sha256)
+    found = department_jsonld(store, index.departments, key)
+    if found is None:
+        return PlainTextResponse(f"no department has the key {key[:100]!r}; GET /api/departments lists them",
+                                 status_code=404)
+    return Response(json.dumps(found, ensure_ascii=False, indent=1).encode(), media_type=MEDIA_TYPE)
 
 
 @router.get("/.well-known/void", operation_id="void", response_class=Response,

@@ -198,9 +198,12 @@ def center(request: Request, store: StoreDep, lang: LangDep, include: Include = 
 class DepartmentEntry(Department):
     """A department with what the graph holds of it."""
 
+    key: str
     services: int
     equipment: int
     claims: int
+    jsonld: str
+    fhir: str
 
 
 @router.get("/api/departments", operation_id="departments", tags=["referral"], response_model=list[DepartmentEntry])

@@ -108,3 +108,20 @@ def test_the_regional_network_page_draws_offline(regional_server: str, browser: 
         assert "各科室及其共有的能力" in seen.page.inner_text("body")
         seen.screenshot("regional-network-zh")
         assert seen.outside_requests() == [] and seen.console_errors == []
+
+
+def test_each_department_has_its_json_ld_and_fhir_organization(regional_server: str) -> None:
+    listed = httpx.get(regional_server + "/api/departments", timeout=30).json()
+    assert [d["key"] for d in listed][:1] == ["Center"]
+    for entry in listed:
+        document = httpx.get(regional_server + entry["jsonld"], timeout=30)
+        assert document.status_code == 200 and document.headers["content-type"].startswith("application/ld+json")
+        text = document.text
+        assert entry["labels"]["en"].split(",")[0] in text
+        assert ("synthetic" in text) is entry["synthetic"]  # a generated department says so; the center never
+        organization = httpx.get(regional_server + entry["fhir"], timeout=30)
+        assert organization.status_code == 200 and organization.json()["id"] == entry["key"]
+    center = httpx.get(regional_server + "/departments/Center.jsonld", timeout=30).json()
+    assert center == httpx.get(regional_server + "/center.jsonld", timeout=30).json()
+    missing = httpx.get(regional_server + "/departments/nowhere.jsonld", timeout=30)
+    assert missing.status_code == 404 and "/api/departments" in missing.text
