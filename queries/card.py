@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from graph.namespaces import TTC
 from graph.store import Store
 from queries import matching
 from queries import referral as ref
@@ -60,7 +61,8 @@ def card(store: Store, index: matching.LabelIndex, entity: matching.Entity, incl
                            key=lambda e: e["labels"]["en"]),
         "center": [{**claim, "predicate": predicate, "refs": refs(claim["evidence"])}
                    for predicate in ("treatsCondition", "offers", "performsRoutinely")
-                   for claim in claims.get(predicate, []) if claim["id"] == entity.id]}
+                   for claim in claims.get(predicate, []) if claim["id"] == entity.id
+                   if not only or str(TTC.Center) in only]}  # the real center's own words, unless filtered out
     owned = {claim["id"]: claim for claim in claims.get("hasEquipment", [])}
     if entity.kind in ref.CONDITION_KINDS:
         procedures, notes = ref.procedures_for(store, index, entity, include, lang, only)
@@ -82,9 +84,24 @@ def card(store: Store, index: matching.LabelIndex, entity: matching.Entity, incl
         card["conditions"], card["facts"] = conditions, facts
         card["equipment"] = _equipment([{**entity.json(lang), "equipment": facts["equipment"]}], refs, owned)
         card["departments"] = _by_department(index, lang, refs, conditions=conditions)
+    _holders(store, card["equipment"], refs)
     card["footnotes"] = [{**span, "department_of": _department_of(index, span.get("department"), lang)}
                          for span in refs.spans]
+    # whose descriptions the quotes are from: the center's alone (the single-center card's line) or several
+    card["sources_many"] = any(span.get("department") not in (None, str(TTC.Center)) for span in refs.spans)
     return card
+
+
+def _holders(store: Store, equipment: list[dict[str, Any]], refs: _Refs) -> None:
+    """Each department that lists a device as its own (`held_by`), with the footnotes of its own words saying so."""
+    for device in equipment:
+        if not device.get("held_by"):
+            continue
+        rows = ref.run_referral(store, "equipment_holders", equipment=device["id"])
+        for holder in device["held_by"]:
+            own = [{"quote": str(r["quote"]), "start": int(str(r["start"])), "end": int(str(r["end"])),
+                    "department": holder["id"]} for r in rows if str(r["department"]) == holder["id"] and "quote" in r]
+            holder["refs"] = refs(own)
 
 
 def _department_of(index: matching.LabelIndex, department: str | None, lang: str) -> dict[str, Any] | None:
@@ -113,7 +130,7 @@ def _by_department(index: matching.LabelIndex, lang: str, refs: _Refs,
                 own = [span for span in item.get("evidence", []) if span.get("department") == department["id"]]
                 group(department)[name].append({
                     **{key: item[key] for key in ("id", "type", "label", "labels")},
-                    "status": department.get("status") or item["status"],  # that department's own claim's
+                    "status": department.get("status"),  # that department's own claims', never the item's
                     "routine": bool(department.get("routine")), "refs": refs(own)})
             for department in item.get("also_offered_by", []):
                 group(department)["also"].append({key: item[key] for key in ("id", "type", "label", "labels")})

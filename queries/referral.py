@@ -19,7 +19,7 @@ from typing import Any
 from rdflib import Literal
 from rdflib.term import Node
 
-from graph.namespaces import KG, SCHEMA
+from graph.namespaces import KG, SCHEMA, TTC
 from graph.store import Store
 from queries.catalog import bind
 from queries.matching import QUERIES, Answer, Entity, LabelIndex, message, resolve
@@ -58,6 +58,15 @@ class Fact:
     extra: dict[str, Any] = field(default_factory=dict)
     departments: set[str] = field(default_factory=set)  # whose descriptions its claims are read from (kg:claimedBy)
     statuses: dict[str, str] = field(default_factory=dict)  # the firmest status of each department's claims
+    notes_by: dict[str | None, dict[str, str]] = field(default_factory=dict)  # each department's claim's note
+
+    def gather_notes(self) -> None:
+        """`notes` from the claims of the departments the fact still names (and of claims no department made)."""
+        self.notes = {}
+        for department in sorted(self.notes_by, key=lambda d: d or ""):
+            if department is None or department in self.departments:
+                for lang, text in self.notes_by[department].items():
+                    self.notes.setdefault(lang, text)
 
     def note(self, lang: str) -> str | None:
         """The note in `lang`, English where it has no Chinese translation."""
@@ -91,8 +100,10 @@ def _facts(rows: Iterable[Mapping[str, Node]], target: str, key: Iterable[str] =
                 fact.evidence.append(span)
                 fact.evidence.sort(key=lambda s: (s["department"] or "", s["start"], s["end"]))
         for column, lang in (("note", "en"), ("note_zh", "zh")):
-            if lang not in fact.notes and column in row:
-                fact.notes[lang] = str(row[column])
+            if column in row:
+                fact.notes_by.setdefault(department, {}).setdefault(lang, str(row[column]))
+    for fact in grouped.values():
+        fact.gather_notes()
     return list(grouped.values())
 
 
@@ -103,9 +114,13 @@ def _number(term: Node) -> int | float:
     return int(str(value)[:4]) if str(value)[:4].isdigit() else float(str(value))
 
 
-def _run(store: Store, name: str, **raw: str) -> list[dict[str, Node]]:
+def run_referral(store: Store, name: str, **raw: str) -> list[dict[str, Node]]:
+    """The rows of the referral query `name` (queries/referral/{name}.rq) with these values bound."""
     query = QUERIES[name]
     return store.select(query.sparql, bindings=bind(query, raw))
+
+
+_run = run_referral
 
 
 def _item(index: LabelIndex, fact: Fact, lang: str, only: frozenset[str] = frozenset()) -> dict[str, Any] | None:
@@ -116,7 +131,12 @@ def _item(index: LabelIndex, fact: Fact, lang: str, only: frozenset[str] = froze
     if entity is None or (only and not departments):
         return None
     return {**entity.json(lang), "status": fact.status, "evidence": fact.evidence, **_notes(fact, lang),
-            "departments": [{**d, "status": fact.statuses.get(d["id"])} for d in index.departments_json(departments, lang)]}
+            "departments": _with_status(index.departments_json(departments, lang), fact)}
+
+
+def _with_status(departments: list[dict[str, Any]], fact: Fact) -> list[dict[str, Any]]:
+    """Each department with the status of its own claims of the fact (never another department's)."""
+    return [{**d, "status": fact.statuses.get(d["id"])} for d in departments]
 
 
 def _within(departments: Iterable[str], only: frozenset[str]) -> set[str]:
@@ -142,6 +162,7 @@ def _keep(facts: list[Fact], include: frozenset[str], left_out: list[Fact] | Non
             if weak:
                 fact.departments -= weak
                 fact.evidence = [span for span in fact.evidence if span.get("department") not in weak]
+                fact.gather_notes()
     return kept
 
 
@@ -170,7 +191,8 @@ def procedure_facts(store: Store, index: LabelIndex, procedure: str, include: fr
             group = _RELATIONS[str(fact.extra["relation"])]
             if group == "equipment":
                 held = _within(index.having(fact.target), only)
-                item.update(center_has=bool(held), held_by=index.departments_json(held, lang))
+                item.update(center_has=str(TTC.Center) in held,  # the real center's own equipment, as always
+                            held_by=index.departments_json(held, lang))
             grouped[group].append(item)
     return grouped
 
@@ -207,7 +229,8 @@ def procedures_for(store: Store, index: LabelIndex, entity: Entity, include: fro
         stating, others = _within(offering & fact.departments, only), _within(offering - fact.departments, only)
         if item is None or (only and not stating and not others):
             continue
-        item.update(departments=index.departments_json(stating, lang), also_offered_by=index.departments_json(others, lang))
+        item.update(departments=_with_status(index.departments_json(stating, lang), fact),
+                    also_offered_by=index.departments_json(others, lang))  # their words link it to nothing here
         treated = index.entities.get(str(fact.extra["treated"]))
         item.update(via="treats" if str(fact.extra["via"]) == str(KG.treats) else "indication",
                     condition=treated.json(lang) if treated else None,

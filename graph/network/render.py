@@ -35,9 +35,11 @@ STATUS_ZH = {"stated": "来源明确陈述", "implied": "措辞暗示", "inferre
 #: The words of a tooltip, in each language.
 TIP = {"en": {"codes": " · codes ", "also": "Also: ", "value": "Value: ", "source": "Source: ", "note": "Note: ",
               "quote": "“{}”", "sep": ", ", "departments": "Departments: ",
-              "synthetic": "Synthetic: generated test data, not a real department"},
+              "synthetic": "Synthetic: generated test data, not a real department",
+              "synthetic_short": "synthetic"},
        "zh": {"codes": " · 编码 ", "also": "又称：", "value": "数值：", "source": "来源原文：", "note": "说明：",
-              "quote": "“{}”", "sep": "、", "departments": "所属科室：", "synthetic": "合成数据：为测试生成，并非真实科室"}}
+              "quote": "“{}”", "sep": "、", "departments": "所属科室：", "synthetic": "合成数据：为测试生成，并非真实科室",
+              "synthetic_short": "合成数据"}}
 SHAPES = {"Center": "star", "Equipment": "square", "Approach": "diamond", "Examination": "triangle",
           "Condition": "dot", "Evidence": "box", "Figure": "box", "Statement": "box"}
 #: Above this many nodes the layout skips vis-network's slow "improved layout" and draws straight edges.
@@ -73,7 +75,7 @@ def node_tooltip(data: dict[str, Any], lang: str = "en") -> str:
     if data.get("synonyms"):
         lines.append(words["also"] + words["sep"].join(data["synonyms"][:6]))
     if data.get("departments"):
-        names = [d[lang] for d in data["departments"]]
+        names = [d[lang] + (f" ({words['synthetic_short']})" if d.get("synthetic") else "") for d in data["departments"]]
         lines.append(words["departments"] + words["sep"].join(names[:8]) + (" …" if len(names) > 8 else ""))
     if data.get("value"):
         lines.append(f"{words['value']}{data['value']} ({status_text(data.get('status', 'stated'), lang)})")

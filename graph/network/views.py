@@ -219,7 +219,7 @@ def regional(network: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES) ->
     owners: dict[str, list[str]] = {}
     for department in departments:
         for _, capability in network.out_edges(department):
-            if capability not in owners.setdefault(capability, []) and capability not in departments:
+            if capability not in departments and department not in owners.setdefault(capability, []):
                 owners[capability].append(department)
     capabilities = sorted((c for c in owners if owners[c]), key=lambda c: (-len(owners[c]), network.nodes[c]["label"], c))
     order = [*departments, *capabilities]
@@ -231,7 +231,9 @@ def regional(network: nx.MultiDiGraph, *, max_nodes: int = DEFAULT_MAX_NODES) ->
                        for _, t, k, d in network.out_edges(s, keys=True, data=True) if t in chosen)
     for capability in capabilities:
         if capability in chosen:
-            sub.nodes[capability]["departments"] = [_names(network, d) for d in owners[capability]]
+            sub.nodes[capability]["departments"] = [
+                {**_names(network, d), **({"synthetic": True} if network.nodes[d].get("synthetic") else {})}
+                for d in owners[capability]]
     sub.graph["side"] = {k: v for k, v in network.graph.get("side", {}).items() if k in sub}
     view = View(sub, REGIONAL_TITLE, len(order), len(order) > max_nodes)
     if view.capped:

@@ -222,3 +222,44 @@ def test_fhir_gives_each_department_its_organization_and_services_from_its_own_c
             own = [c for c in graph.subjects(RDF.subject, procedure)
                    if (c, RDF.object, condition) in graph and (c, KG.claimedBy, owner) in graph]
             assert own, f"{key}: treats {condition} without a claim of its own"
+
+
+def test_each_department_keeps_its_own_status_and_notes(regional_store: OxigraphStore, index: matching.LabelIndex,
+                                                        store: OxigraphStore, center_index: matching.LabelIndex) -> None:
+    regional = by_label(ref.lookup(regional_store, index, "procedures-for-condition", "lung cancer"))
+    alone = by_label(ref.lookup(store, center_index, "procedures-for-condition", "lung cancer"))
+    for label, item in regional.items():
+        statuses = {d["id"]: d["status"] for d in item["departments"]}
+        assert all(statuses.values()), label  # every department named with its own claim's status
+        if CENTER in statuses and label in alone:
+            assert statuses[CENTER] == alone[label]["status"], label  # the center's, never another's firmer one
+        if CENTER not in statuses:  # the center's words dropped (weaker, or not linking it): so is its note
+            assert not alone.get(label) or item["notes"] != alone[label]["notes"] or not item["notes"], label
+    _, card = cards.card_for(regional_store, index, "lung cancer", frozenset(), "en")
+    assert card is not None
+    center_group = next(g for g in card["departments"] if g["department"]["id"] == CENTER)
+    for entry in center_group["procedures"]:
+        assert entry["status"] == alone[entry["labels"]["en"]]["status"]
+
+
+def test_a_card_filtered_to_another_department_shows_nothing_of_the_centers(regional_store: OxigraphStore,
+                                                                            index: matching.LabelIndex) -> None:
+    only = frozenset({department(2)})
+    _, card = cards.card_for(regional_store, index, "lung cancer", frozenset(), "zh", only)
+    assert card is not None
+    assert card["center"] == [] and card["sources_many"] is True
+    assert {span["department"] for span in card["footnotes"]} == {department(2)}
+    for device in card["equipment"]:
+        assert device["center_has"] is False  # "listed among the center's equipment" is the real center's alone
+        assert all(holder["id"] == department(2) and holder["refs"] for holder in device["held_by"])
+
+
+def test_the_regional_network_names_each_department_once(regional_store: OxigraphStore) -> None:
+    from graph.network.projection import center_network
+    from graph.network.views import regional
+
+    view = regional(center_network(regional_store))
+    for node, data in view.network.nodes(data=True):
+        names = [d["en"] for d in data.get("departments", [])]
+        assert len(names) == len(set(names)), node
+        assert all(d.get("synthetic") for d in data.get("departments", []) if d["en"] != "Thoracic Tumor Center")

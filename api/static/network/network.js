@@ -209,7 +209,7 @@
     if (node.synthetic) box.appendChild(el("p", t("synthetic"), "synthetic"));
     if (node.departments && node.departments.length) {
       box.appendChild(el("p", t("departments_of") + node.departments.map(function (d) {
-        return d[data.lang] || d.en;
+        return (d[data.lang] || d.en) + (d.synthetic ? " (" + t("synthetic_short") + ")" : "");
       }).join(data.lang === "zh" ? "、" : ", "), "departments"));
     }
     if (node.value) box.appendChild(el("p", t("value") + ((node.values || {})[data.lang] || node.value) + " (" + t("status." + node.status, node.status) + ")"));
