@@ -67,12 +67,12 @@ def attribution(graph: Graph) -> Graph:
 
     Example:
         >>> g = Graph()
-        >>> from rdflib import BNode, URIRef
+        >>> from rdflib import URIRef
         >>> dept, doc, title, span, claim = (URIRef(f"urn:{n}") for n in ("d", "doc", "t", "s", "c"))
         >>> for t in [(dept, RDF.type, KG.ClinicalCenter), (dept, PROV.wasDerivedFrom, title),
         ...           (title, PROV.wasQuotedFrom, doc), (claim, RDF.type, KG.Claim),
         ...           (claim, PROV.wasDerivedFrom, span), (span, PROV.wasQuotedFrom, doc)]:
-        ...     g.add(t)
+        ...     _ = g.add(t)
         >>> list(attribution(g)) == [(claim, KG.claimedBy, dept)]
         True
     """
