@@ -50,7 +50,7 @@ run: setup
 test: setup system-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile   # two workers, one per core; a module stays on one worker (its servers, its browser)
 
 lint:
 	$(BIN)/ruff check .

@@ -34,8 +34,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Debian Chromium for the session (a fresh context per page visit)."""
+    """One headless Debian Chromium per test module (a fresh context per page visit). Not per session: Playwright's
+    sync API keeps an asyncio loop running in the main thread while it is started, which stops any later test's
+    `asyncio.run` (tests/hostile), and with two xdist workers any module may come after a browser's."""
     with chromium() as running:
         yield running

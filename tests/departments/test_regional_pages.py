@@ -12,7 +12,7 @@ import pytest
 
 from graph.namespaces import TTC
 from graph.synth import SYNTHETIC, generate
-from tests.browser import chromium, visit
+from tests.browser import visit
 from tests.servers import product_server
 
 pytestmark = pytest.mark.integration
@@ -25,14 +25,6 @@ def regional_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     generate(3, 5, root)
     with product_server(tmp_path_factory.mktemp("build"), departments_dir=str(root)) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """A Chromium of this module's own: the session's stays unstarted until the pages' tests, because Playwright's
-    loop, once running, keeps later tests' `asyncio.run` from starting (tests/hostile)."""
-    with chromium() as running:
-        yield running
 
 
 def test_departments_and_the_filter_over_http(regional_server: str) -> None:

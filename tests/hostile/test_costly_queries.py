@@ -66,7 +66,10 @@ def test_a_regular_expression_too_large_to_compile_is_an_error_not_a_hang(client
 @pytest.mark.parametrize(("path", "query"), [
     ("/sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"),
     ("/sparql", "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(STR(?a) = CONCAT(STR(?d), STR(?g))) }"),
-    ("/api/graph/query", "CONSTRUCT { ?a ?b ?g } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(?c = ?i && ?f = ?c) }"),
+    # a filter never true, so the engine must go through the whole product: with `?c = ?i && ?f = ?c` the 278
+    # claims' kg:claimedBy ttc:Center (and prov:wasAttributedTo) match fast enough to reach the row cap (a 422) first
+    ("/api/graph/query", "CONSTRUCT { ?a ?b ?g } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i "
+                         "FILTER(STR(?a) = CONCAT(STR(?d), STR(?g))) }"),
 ])
 def test_cartesian_products_stop_at_the_deadline_with_retry_after(client: httpx.Client, path: str, query: str) -> None:
     started = time.monotonic()
