@@ -3,7 +3,7 @@
 # browser tests (--browser), chromium and a CJK font so Chinese renders; for the store tests (--servers), OpenLink
 # Virtuoso: virtuoso-opensource-7-bin, the server binary of Debian's virtuoso-opensource without its system service
 # (which would start a database listening on every interface). The tests start their own private Virtuoso on
-# 127.0.0.1. Flags combine; installs only what is missing, with one package-list update at most.
+# 127.0.0.1; and wrk, the benchmarks' HTTP load generator (tests/benchmarks runs them briefly). Flags combine; installs only what is missing, with one package-list update at most.
 set -euo pipefail
 browser=0 servers=0
 for flag in "$@"; do
@@ -21,6 +21,7 @@ if ((browser)); then
 fi
 if ((servers)); then
   command -v virtuoso-t >/dev/null 2>&1 || missing+=(virtuoso-opensource-7-bin)
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)  # the benchmarks' load generator, run by their short tests
 fi
 ((${#missing[@]})) || exit 0
 if [[ $(id -u) -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
