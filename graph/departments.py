@@ -16,15 +16,18 @@ itself, as for the center. Imports the build and rdflib; nothing of `api`.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from graph.build import Built, Inputs, build, cached_build, prebuilt
 from graph.problems import BuildRefused, Problem
 from graph.settings import Settings
 from graph.sources import parse_files
+
+T = TypeVar("T")
 
 #: The curated files of a department folder.
 DEPARTMENT_FILES = ("department.ttl", "evidence.ttl")
@@ -118,17 +121,7 @@ def own_problems(folders: Sequence[Path], shipped: Inputs) -> list[Problem]:
 
 def build_with(root: Path, shipped: Inputs | None = None) -> Built:
     """The build of the shipped data with every department of `root`, or BuildRefused naming each department."""
-    shipped = shipped or Inputs.default()
-    folders = _folders(root)
-    problems = own_problems(folders, shipped)
-    with staged(shipped, folders) as layout:
-        problems += layout.problems
-        if problems:
-            raise BuildRefused(problems)
-        try:
-            return build(layout.inputs)
-        except BuildRefused as refused:
-            raise BuildRefused([layout.attributed(p) for p in refused.problems]) from None
+    return _with_departments(root, shipped or Inputs.default(), build)
 
 
 def served_build(settings: Settings) -> tuple[bytes, dict]:
@@ -138,14 +131,21 @@ def served_build(settings: Settings) -> tuple[bytes, dict]:
         return prebuilt(settings.graph_file)
     if settings.departments_dir is None:
         return cached_build(settings.build_dir)
-    shipped = Inputs.default()
-    folders = _folders(settings.departments_dir)
+    return _with_departments(settings.departments_dir, Inputs.default(),
+                             lambda inputs: cached_build(settings.build_dir, inputs))
+
+
+def _with_departments(root: Path, shipped: Inputs, run: Callable[[Inputs], T]) -> T:
+    """`run` (a build, or a cached one) on the shipped inputs with the departments of `root` laid out beside them;
+    the departments' own problems first, then the build's, each named after its department."""
+    folders = _folders(root)
     problems = own_problems(folders, shipped)
     with staged(shipped, folders) as layout:
-        if problems or layout.problems:
-            raise BuildRefused(problems + layout.problems)
+        problems += layout.problems
+        if problems:
+            raise BuildRefused(problems)
         try:
-            return cached_build(settings.build_dir, layout.inputs)
+            return run(layout.inputs)
         except BuildRefused as refused:
             raise BuildRefused([layout.attributed(p) for p in refused.problems]) from None
 

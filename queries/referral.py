@@ -22,6 +22,7 @@ from rdflib.term import Node
 from graph.namespaces import KG, SCHEMA, TTC
 from graph.store import Store
 from queries.catalog import bind
+from queries.fhir import resource_id
 from queries.matching import QUERIES, Answer, Entity, LabelIndex, message, resolve
 from queries.params import InvalidParameter
 
@@ -120,8 +121,6 @@ def run_referral(store: Store, name: str, **raw: str) -> list[dict[str, Node]]:
     return store.select(query.sparql, bindings=bind(query, raw))
 
 
-_run = run_referral
-
 
 def _item(index: LabelIndex, fact: Fact, lang: str, only: frozenset[str] = frozenset()) -> dict[str, Any] | None:
     """The fact's target as an ENTITY with status, evidence, notes and `departments`, the departments (among `only`,
@@ -184,7 +183,7 @@ def procedure_facts(store: Store, index: LabelIndex, procedure: str, include: fr
     departments that state it; a piece of equipment says which departments list it as their own (`held_by`;
     `center_has` when any does)."""
     grouped: dict[str, list[dict[str, Any]]] = {"approaches": [], "equipment": [], "indications": [], "precedes": []}
-    rows = _run(store, "procedure_facts", procedure=procedure)
+    rows = run_referral(store, "procedure_facts", procedure=procedure)
     for fact in _keep(_facts(rows, "target", ["relation"], only), include):
         item = _item(index, fact, lang, only)
         if item is not None:
@@ -217,7 +216,7 @@ def procedures_for(store: Store, index: LabelIndex, entity: Entity, include: fro
     `departments` are the departments that offer the procedure and whose own descriptions say it is for this
     condition; `also_offered_by` those that offer it without saying so (their words do not link it to this
     condition, so they are listed apart, never as treating it)."""
-    rows = _run(store, "procedures_for_condition", condition=entity.id,
+    rows = run_referral(store, "procedures_for_condition", condition=entity.id,
                 include_narrower="true" if "narrower" in include else "false")
     left_out: list[Fact] = []
     facts = _keep(_facts(rows, "procedure", ["treated", "via", "hierarchy_status", "hierarchy_note",
@@ -266,7 +265,7 @@ def workup_for(store: Store, index: LabelIndex, entity: Entity, include: frozens
                lang: str, only: frozenset[str] = frozenset()) -> tuple[list[dict[str, Any]], list[str]]:
     """The staging examinations stated for exactly this condition, each with the departments whose descriptions state
     it (each `routine` when that department includes it routinely in its work-up)."""
-    rows = _run(store, "workup_for_condition", condition=entity.id,
+    rows = run_referral(store, "workup_for_condition", condition=entity.id,
                 include_narrower="true" if "narrower" in include else "false")
     left_out: list[Fact] = []
     results = []
@@ -294,7 +293,7 @@ def conditions_for(store: Store, index: LabelIndex, entity: Entity, include: fro
     """The conditions a procedure treats, the indications it is for, or the conditions an examination stages."""
     left_out: list[Fact] = []
     results = []
-    for fact in _keep(_facts(_run(store, "conditions_for_procedure", procedure=entity.id), "condition",
+    for fact in _keep(_facts(run_referral(store, "conditions_for_procedure", procedure=entity.id), "condition",
                              ["relation"], only), include, left_out):
         item = _item(index, fact, lang, only)
         if item is not None:
@@ -336,9 +335,7 @@ def departments(store: Store, index: LabelIndex, lang: str) -> list[dict[str, An
     """Every department (the real center first, synthetic ones marked) with its hospital and place where stated, how
     many services, pieces of equipment and claims of its own the graph holds, its `key` (`Center`, `syn-0001`) and
     the paths of its schema.org JSON-LD and FHIR Organization."""
-    from queries.fhir import resource_id
-
-    claims = {str(row["department"]): int(_number(row["claims"])) for row in _run(store, "department_claims")}
+    claims = {str(row["department"]): int(_number(row["claims"])) for row in run_referral(store, "department_claims")}
     listed = index.departments_json(index.departments, lang)
     for entry in listed:
         department = index.departments[entry["id"]]
@@ -355,7 +352,7 @@ def center_claims(store: Store, index: LabelIndex, entity: str | None, include: 
     if index.center is None:
         return {}
     raw = {"center": index.center, **({"entity": entity} if entity else {})}
-    rows = _run(store, "center_relations", **raw)
+    rows = run_referral(store, "center_relations", **raw)
     by_predicate: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for fact in _keep(_facts(rows, "target", ["predicate", "target_en", "target_zh"]), include):
         item = _item(index, fact, lang)
@@ -377,7 +374,7 @@ def center_profile(store: Store, index: LabelIndex, *, include: frozenset[str] =
     claims = center_claims(store, index, None, include, lang)
     offered = {item["id"]: item for key in ("offers", "performsRoutinely") for item in claims.get(key, [])}
     services: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in _run(store, "center_services", center=index.center):
+    for row in run_referral(store, "center_services", center=index.center):
         entity = index.entities.get(str(row["service"]))
         if entity is None:
             continue
@@ -389,7 +386,7 @@ def center_profile(store: Store, index: LabelIndex, *, include: frozenset[str] =
     for items in services.values():
         items.sort(key=lambda item: item["labels"]["en"])
     # Every figure, whatever its status: each carries its status and editorial note, so none is hidden.
-    figures = [_figure(fact, lang) for fact in _facts(_run(store, "center_figures", center=index.center), "figure", [
+    figures = [_figure(fact, lang) for fact in _facts(run_referral(store, "center_figures", center=index.center), "figure", [
         "label", "kind", "value", "min_value", "min_exclusive", "unit", "period", "decade", "verbatim",
         "about_label", "label_zh"])]
     parent = claims.get("keyDepartmentOf", [])

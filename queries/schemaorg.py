@@ -25,6 +25,7 @@ from graph.store import Store
 from graph.vocabulary import document
 from queries.catalog import QUERIES_DIR, NamedQuery, load_catalog
 from queries.entity import _lang as bcp47_case
+from queries.fhir import resource_id
 
 SCHEMAORG_QUERIES = QUERIES_DIR / "schemaorg"
 #: The embedded context: schema.org terms by their own names, the project's by prefix; nothing to fetch.
@@ -78,8 +79,6 @@ def center_jsonld(store: Store, center: URIRef = TTC.Center) -> dict[str, Any]:
 def department_jsonld(store: Store, departments: Iterable[str], key: str) -> dict[str, Any] | None:
     """The department whose key (`Center`, `syn-0001`: `queries.fhir.resource_id`) is `key`, as `center_jsonld`
     gives the center; None when no department of `departments` has that key."""
-    from queries.fhir import resource_id
-
     for iri in departments:
         if resource_id(iri) == key:
             return center_jsonld(store, URIRef(iri))
