@@ -10,6 +10,7 @@ Imports rdflib, pyoxigraph and httpx.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import time
@@ -52,7 +53,9 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _IDENTIFIER = "http://purl.org/dc/terms/identifier"
 
 ResultKind = Kind["solutions", "boolean", "graph"]
-Bindings = Mapping[str, Node]
+#: Values bound to a query's variables: one term each, or a tuple of terms for "any of these" (the answer is then
+#: the union over the values, in one query: a lookup asks about all its items at once, not one query per item).
+Bindings = Mapping[str, Node | tuple[Node, ...]]
 
 
 class QuerySyntaxError(ValueError):
@@ -1009,13 +1012,20 @@ def _split_quad(line: str) -> tuple[str, str]:
 def _with_values(sparql: str, bindings: Bindings) -> str:
     """The query with a VALUES block of N-Triples-serialised terms (escaped by rdflib, never raw user
     text) as the first element of its WHERE clause, where it binds before anything is evaluated; a
-    trailing VALUES would join after OPTIONAL and FILTER and change the answer."""
+    trailing VALUES would join after OPTIONAL and FILTER and change the answer. A tuple of terms gives one row per
+    term (every combination, when several variables have tuples; none at all for an empty tuple).
+
+    Example:
+        >>> _with_values("SELECT * WHERE { ?s ?p ?o }", {"p": URIRef("urn:p"), "s": (URIRef("urn:a"), URIRef("urn:b"))})
+        'SELECT * WHERE { VALUES (?p ?s) { (<urn:p> <urn:a>) (<urn:p> <urn:b>) }  ?s ?p ?o }'
+    """
     names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(term.n3() for term in bindings.values())
+    choices = [term if isinstance(term, tuple) else (term,) for term in bindings.values()]
+    rows = " ".join("(" + " ".join(term.n3() for term in row) + ")" for row in itertools.product(*choices))
     start = where_body_start(sparql)
     if start < 0:
         raise QuerySyntaxError("the query has no WHERE clause to bind parameters in")
-    return f"{sparql[:start]} VALUES ({names}) {{ ({values}) }} {sparql[start:]}"
+    return f"{sparql[:start]} VALUES ({names}) {{ {rows} }} {sparql[start:]}"
 
 
 def _from_ox(term) -> Node:  # type: ignore[no-untyped-def]

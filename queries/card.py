@@ -94,13 +94,13 @@ def card(store: Store, index: matching.LabelIndex, entity: matching.Entity, incl
 
 def _holders(store: Store, equipment: list[dict[str, Any]], refs: _Refs) -> None:
     """Each department that lists a device as its own (`held_by`), with the footnotes of its own words saying so."""
-    for device in equipment:
-        if not device.get("held_by"):
-            continue
-        rows = ref.run_referral(store, "equipment_holders", equipment=device["id"])
+    held = [device for device in equipment if device.get("held_by")]
+    rows = ref.run_referral(store, "equipment_holders", each={"equipment": [device["id"] for device in held]})
+    for device in held:
         for holder in device["held_by"]:
             own = [{"quote": str(r["quote"]), "start": int(str(r["start"])), "end": int(str(r["end"])),
-                    "department": holder["id"]} for r in rows if str(r["department"]) == holder["id"] and "quote" in r]
+                    "department": holder["id"]} for r in rows
+                   if str(r["equipment"]) == device["id"] and str(r["department"]) == holder["id"] and "quote" in r]
             holder["refs"] = refs(own)
 
 

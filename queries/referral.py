@@ -10,6 +10,7 @@ checked `queries/referral/*.rq`, which get bound values only. Imports rdflib ter
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from graph.store import Store
 from queries.catalog import bind
 from queries.fhir import resource_id
 from queries.matching import QUERIES, Answer, Entity, LabelIndex, message, resolve
-from queries.params import InvalidParameter
+from queries.params import InvalidParameter, convert
 
 CONDITION_KINDS = frozenset({"condition", "indication"})
 PROCEDURE_KINDS = frozenset({"procedure", "therapy", "examination"})
@@ -115,11 +116,19 @@ def _number(term: Node) -> int | float:
     return int(str(value)[:4]) if str(value)[:4].isdigit() else float(str(value))
 
 
-def run_referral(store: Store, name: str, **raw: str) -> list[dict[str, Node]]:
-    """The rows of the referral query `name` (queries/referral/{name}.rq) with these values bound."""
+def run_referral(store: Store, name: str, *, each: Mapping[str, Iterable[str]] | None = None,
+                 **raw: str) -> list[dict[str, Node]]:
+    """The rows of the referral query `name` (queries/referral/{name}.rq) with these values bound; `each` binds a
+    parameter to several values at once (the rows of all of them, in one query; none for no value), each value
+    checked like a single one."""
     query = QUERIES[name]
-    return store.select(query.sparql, bindings=bind(query, raw))
-
+    many = {param: sorted(set(values)) for param, values in (each or {}).items()}
+    if any(not values for values in many.values()):
+        return []
+    bindings: dict[str, Node | tuple[Node, ...]] = {
+        **bind(query, {**raw, **{param: values[0] for param, values in many.items()}}),
+        **{param: tuple(convert(query.param(param), value) for value in values) for param, values in many.items()}}
+    return store.select(query.sparql, bindings=bindings)
 
 
 def _item(index: LabelIndex, fact: Fact, lang: str, only: frozenset[str] = frozenset()) -> dict[str, Any] | None:
@@ -177,14 +186,19 @@ _RELATIONS = {str(KG.hasApproach): "approaches", str(KG.usesEquipment): "equipme
               str(SCHEMA.usesDevice): "equipment", str(KG.hasIndication): "indications", str(KG.precedes): "precedes"}
 
 
-def procedure_facts(store: Store, index: LabelIndex, procedure: str, include: frozenset[str],
-                    lang: str, only: frozenset[str] = frozenset()) -> dict[str, list[dict[str, Any]]]:
-    """A procedure's approaches, equipment, indications and the procedures it precedes, each with evidence and the
-    departments that state it; a piece of equipment says which departments list it as their own (`held_by`;
-    `center_has` when any does)."""
-    grouped: dict[str, list[dict[str, Any]]] = {"approaches": [], "equipment": [], "indications": [], "precedes": []}
-    rows = run_referral(store, "procedure_facts", procedure=procedure)
-    for fact in _keep(_facts(rows, "target", ["relation"], only), include):
+def _no_facts() -> dict[str, list[dict[str, Any]]]:
+    return {"approaches": [], "equipment": [], "indications": [], "precedes": []}
+
+
+def facts_of_procedures(store: Store, index: LabelIndex, procedures: Iterable[str], include: frozenset[str],
+                        lang: str, only: frozenset[str] = frozenset()) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Each procedure's approaches, equipment, indications and the procedures it precedes, each with evidence and the
+    departments that state it, from one query for all of them; a piece of equipment says which departments list it
+    as their own (`held_by`; `center_has` when the real center does)."""
+    wanted = set(procedures)
+    grouped = {procedure: _no_facts() for procedure in wanted}
+    rows = run_referral(store, "procedure_facts", each={"procedure": wanted})
+    for fact in _keep(_facts(rows, "target", ["procedure", "relation"], only), include):
         item = _item(index, fact, lang, only)
         if item is not None:
             group = _RELATIONS[str(fact.extra["relation"])]
@@ -192,8 +206,14 @@ def procedure_facts(store: Store, index: LabelIndex, procedure: str, include: fr
                 held = _within(index.having(fact.target), only)
                 item.update(center_has=str(TTC.Center) in held,  # the real center's own equipment, as always
                             held_by=index.departments_json(held, lang))
-            grouped[group].append(item)
+            grouped[str(fact.extra["procedure"])][group].append(item)
     return grouped
+
+
+def procedure_facts(store: Store, index: LabelIndex, procedure: str, include: frozenset[str],
+                    lang: str, only: frozenset[str] = frozenset()) -> dict[str, list[dict[str, Any]]]:
+    """One procedure's facts (`facts_of_procedures`)."""
+    return facts_of_procedures(store, index, [procedure], include, lang, only)[procedure]
 
 
 def _bool(term: Node | None) -> bool:
@@ -234,8 +254,10 @@ def procedures_for(store: Store, index: LabelIndex, entity: Entity, include: fro
         item.update(via="treats" if str(fact.extra["via"]) == str(KG.treats) else "indication",
                     condition=treated.json(lang) if treated else None,
                     narrower=str(fact.extra["treated"]) != entity.id, **_hierarchy(fact, lang))
-        item.update(procedure_facts(store, index, fact.target, include, lang, only))
         results.append(item)
+    facts_of = facts_of_procedures(store, index, [item["id"] for item in results], include, lang, only)
+    for item in results:  # a copy each: one procedure can be two results (it treats the condition and is indicated)
+        item.update(copy.deepcopy(facts_of[item["id"]]))
     if entity.kind == "condition":  # a sequence step for another condition's operation is not this answer
         offered = {item["id"] for item in results}
         for item in results:
@@ -278,9 +300,11 @@ def workup_for(store: Store, index: LabelIndex, entity: Entity, include: frozens
                 department["routine"] = fact.target in index.departments[department["id"]].routine
             item.update(routine=any(d["routine"] for d in item["departments"]),
                         condition=staged.json(lang) if staged else None,
-                        narrower=str(fact.extra["staged"]) != entity.id, **_hierarchy(fact, lang),
-                        equipment=procedure_facts(store, index, fact.target, include, lang, only)["equipment"])
+                        narrower=str(fact.extra["staged"]) != entity.id, **_hierarchy(fact, lang))
             results.append(item)
+    facts_of = facts_of_procedures(store, index, [item["id"] for item in results], include, lang, only)
+    for item in results:
+        item["equipment"] = copy.deepcopy(facts_of[item["id"]]["equipment"])
     results.sort(key=lambda item: (item["narrower"], not item["routine"], item["labels"]["en"]))
     notes = _scope_notes(index, entity, include, lang) + _left_out_note(left_out, lang)
     if not results:
@@ -352,7 +376,7 @@ def center_claims(store: Store, index: LabelIndex, entity: str | None, include: 
     if index.center is None:
         return {}
     raw = {"center": index.center, **({"entity": entity} if entity else {})}
-    rows = run_referral(store, "center_relations", **raw)
+    rows = run_referral(store, "center_relations", each=None, **raw)
     by_predicate: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for fact in _keep(_facts(rows, "target", ["predicate", "target_en", "target_zh"]), include):
         item = _item(index, fact, lang)
