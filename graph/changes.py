@@ -44,7 +44,7 @@ from graph.ledger import (
     now,
     served_lines,
 )
-from graph.namespaces import PREFIXES, bind_prefixes
+from graph.namespaces import PREFIXES, bind_prefixes, tag_case
 from graph.problems import BuildRefused, Problem
 from graph.replicas import build_version_store, version_store_path
 from graph.settings import Settings
@@ -534,10 +534,7 @@ def _tag_case(line: str) -> str:
     found = _TAG.search(line)
     if found is None:
         return line
-    parts = found.group(1).split("-")
-    cased = [parts[0].lower()] + [p.title() if len(p) == 4 else p.upper() if len(p) == 2 else p.lower()
-                                  for p in parts[1:]]
-    return line[:found.start(1)] + "-".join(cased) + line[found.end(1):]
+    return line[:found.start(1)] + tag_case(found.group(1)) + line[found.end(1):]
 
 
 def _check_literals(lines: list[str]) -> None:

@@ -99,3 +99,16 @@ def bind_prefixes(graph) -> None:  # type: ignore[no-untyped-def]
     """Bind the project's prefixes on an rdflib graph (replacing rdflib's defaults)."""
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri, override=True, replace=True)
+
+
+def tag_case(tag: str) -> str:
+    """A language tag in the conventional case the curated files use (`zh-Hans`, `en-GB`): language tags are
+    case-insensitive, but Oxigraph and reasonable write them in lower case, and one literal must give one line.
+
+    Example:
+        >>> tag_case("zh-hans"), tag_case("EN-gb")
+        ('zh-Hans', 'en-GB')
+    """
+    parts = tag.split("-")
+    return "-".join([parts[0].lower()] + [p.title() if len(p) == 4 else p.upper() if len(p) == 2 else p.lower()
+                                          for p in parts[1:]])

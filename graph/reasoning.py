@@ -20,6 +20,8 @@ import reasonable
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from graph.namespaces import tag_case
+
 _BOOKKEEPING = (str(OWL), str(RDFS), str(RDF))
 
 
@@ -39,9 +41,12 @@ def _closure(graph: Graph) -> Iterable[tuple]:
 
 
 def _plain(term):  # type: ignore[no-untyped-def]
-    """reasonable returns a plain literal as "x"^^xsd:string; RDF 1.1 says it is the same literal, rdflib does not."""
+    """A literal as the curated files write it: reasonable returns a plain literal as "x"^^xsd:string (the same
+    literal in RDF 1.1, not in rdflib) and a language tag in lower case (the same tag, but another line of output)."""
     if isinstance(term, Literal) and term.datatype == XSD.string:
         return Literal(str(term))
+    if isinstance(term, Literal) and term.language:
+        return Literal(str(term), lang=tag_case(term.language))
     return term
 
 
