@@ -22,6 +22,7 @@ from graph.synth import SYNTHETIC, generate
 from queries import card as cards
 from queries import matching
 from queries import referral as ref
+from queries.catalog import bind, load_catalog
 from queries.params import InvalidParameter
 
 CENTER = str(TTC.Center)
@@ -263,3 +264,30 @@ def test_the_regional_network_names_each_department_once(regional_store: Oxigrap
         names = [d["en"] for d in data.get("departments", [])]
         assert len(names) == len(set(names)), node
         assert all(d.get("synthetic") for d in data.get("departments", []) if d["en"] != "Thoracic Tumor Center")
+
+
+def test_the_regional_question_says_how_each_department_words_its_offer_and_its_link(
+        regional: Built, regional_store: OxigraphStore) -> None:
+    """`departments_for_procedure` gives, per department, the status of its own offer and of its own link to the
+    condition: never a firmer status than that department's own claims, and no link status where it states none."""
+    query = load_catalog()["departments_for_procedure"]
+    rows = regional_store.select(query.sparql, bindings=bind(query, {"condition": "ttc:LungCancer"}))
+    assert rows
+    graph = regional.graph
+
+    def own(department: object, subject: object, predicates: set[URIRef], obj: object) -> set[URIRef]:
+        return {graph.value(claim, KG.status) for claim in graph.subjects(RDF.subject, subject)
+                if graph.value(claim, RDF.predicate) in predicates and graph.value(claim, RDF.object) == obj
+                and graph.value(claim, KG.claimedBy) == department}
+
+    seen = set()
+    for row in rows:
+        offers = own(row["department"], row["department"], {KG.offers, KG.performsRoutinely}, row["procedure"])
+        links = own(row["department"], row["procedure"], {KG.treats, KG.hasIndication}, row["condition"])
+        assert row["offer_status"] == (KG.Stated if KG.Stated in offers else KG.Implied), row
+        assert KG.Stated in offers or KG.Implied in offers, row
+        expected = KG.Stated if KG.Stated in links else KG.Implied if KG.Implied in links else None
+        assert row.get("link_status") == expected, row
+        assert (row["links"].toPython() is True) == (expected is not None), row
+        seen.add(row.get("link_status"))
+    assert {KG.Stated, None} <= seen  # the data shows both: a stated link, and an offer whose words do not link it
