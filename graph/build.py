@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import BNode, Graph
-from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF
 
 import ontology
 from graph import claims, codes, curation, evidence, reasoning, shapes
+from graph.canonical import to_canonical_graph
 from graph.exports import URI_SPACE, graph_sizes
 from graph.namespaces import BASE, GENID, KG, bind_prefixes
 from graph.problems import BuildRefused, Problem

@@ -32,9 +32,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
+from graph.canonical import to_canonical_graph
 from graph.namespaces import BASE, KG
 
 #: The named graph of the audit trail (one PROV activity per version), and the IRIs of versions and agents.
