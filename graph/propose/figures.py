@@ -43,7 +43,8 @@ _PERIOD = re.compile(r"\b(?:in|over|during|within)\s+the\s+(?:past|last)\s+(\d+)
 _EVERY_YEAR = re.compile(r"\b(?:every|each|per)\s+year\b|\bannually\b|近(\d+)年|每年", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:founded|established|set up|opened|built|since|in)\s+(?:in\s+)?((?:19|20)\d\d)\b(?!s)")
 _DECADE = re.compile(r"\b(?:the\s+)?((?:19|20)\d0)s\b")
-_ZH_NUMBER = re.compile(r"(?P<bound>超过|逾|多于|大于)?(?P<n>\d+)(?P<more>余|多)?(?P<pct>%)?(?P<cls>名|位|人|篇|张|例|台)?(?P<above>以上)?")
+_ZH_NUMBER = re.compile(r"(?P<bound>超过|逾|多于|大于)?(?P<n>\d+)(?P<more>余|多)?(?P<pct>%)?"
+                        r"(?P<cls>名|位|人|篇|张|例|台)?(?P<above>以上)?")
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -99,7 +100,7 @@ def figures(sentence: Sentence) -> list[FigureGuess]:
             continue
         after = text[match.end():]
         if match.group("pct"):
-            unit, words = "percent", _WORD.findall(after)[:6]
+            words = _WORD.findall(after)[:6]
             measured = "share of " + " ".join(words[1:5]) if words[:1] == ["of"] else "share"
             found.append(_number(sentence, match, "outcome", "percent", ("Share", "占比"), measured, period,
                                  "pattern: a percentage with its bound"))

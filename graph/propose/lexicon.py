@@ -111,17 +111,18 @@ class Lexicon:
             entity = Entity(str(iri), kind, en, _first_label(graph, iri, "zh"), codes)
             lexicon.entities[entity.iri] = entity
             for kind_name, prop in LABEL_PROPERTIES:
-                for value in sorted(graph.objects(iri, prop)):
-                    if isinstance(value, Literal):
-                        lang = "zh-Hans" if (value.language or "").lower().startswith("zh") else "en"
-                        lexicon.add(Label(str(value), kind_name, lang, entity.iri, label_tokens(str(value))))
-            for code in graph.objects(iri, SCHEMA.code):
-                value = str(graph.value(code, SCHEMA.codeValue) or "")
+                literals = [v for v in graph.objects(iri, prop) if isinstance(v, Literal)]
+                for literal in sorted(literals, key=lambda v: (str(v), v.language or "")):
+                    lang = "zh-Hans" if (literal.language or "").lower().startswith("zh") else "en"
+                    lexicon.add(Label(str(literal), kind_name, lang, entity.iri, label_tokens(str(literal))))
+            mappings = sorted((str(graph.value(code, SCHEMA.codeValue) or ""), graph.value(code, KG.codeMapping))
+                              for code in graph.objects(iri, SCHEMA.code))  # sorted: the same lexicon every run
+            for value, mapping in mappings:
                 if not value:
                     continue
                 lexicon.add(Label(value, "code", "", entity.iri, label_tokens(value)))
                 title = who_label(value)
-                if title and graph.value(code, KG.codeMapping) == SKOS.exactMatch:
+                if title and mapping == SKOS.exactMatch:
                     lexicon.add(Label(title, "icd10-title", "en", entity.iri, label_tokens(title)))
         return lexicon
 
@@ -204,5 +205,5 @@ def _without_named_techniques(vocabulary: Graph) -> Graph:
     return reduced
 
 
-__all__ = ["FAMILIES", "LABEL_CONFIDENCE", "Entity", "Label", "Lexicon", "VOCABULARY_FILES", "label_tokens",
+__all__ = ["FAMILIES", "LABEL_CONFIDENCE", "VOCABULARY_FILES", "Entity", "Label", "Lexicon", "label_tokens",
            "vocabulary_graph", "without_labels_in", "without_own_words"]

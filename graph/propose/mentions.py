@@ -194,18 +194,19 @@ def _new(sentence: Sentence, lexicon: Lexicon) -> list[Mention]:
             pairs.append((run.index[0], run.index[-1] + 1, [t.norm for t in run.tokens], run.tokens[-1].norm,
                           run.used or frozenset()))
     for at, end, words, head, used in pairs:
-        guess = icd.condition_from([w for w in words if w not in ("of", "the")], head)
-        if guess is None:
+        condition = icd.condition_from([w for w in words if w not in ("of", "the")], head)
+        if condition is None:
             continue
-        new = NewEntity("new-condition", f"{guess.behaviour}:{guess.site}", guess.label_en, guess.label_zh, guess.codes,
-                        guess.behaviour)
-        found.append(_mention(sentence, new, "condition", toks[at].start, toks[end - 1].end, used, guess.found_by, 0.6))
+        new = NewEntity("new-condition", f"{condition.behaviour}:{condition.site}", condition.label_en,
+                        condition.label_zh, condition.codes, condition.behaviour)
+        found.append(_mention(sentence, new, "condition", toks[at].start, toks[end - 1].end, used, condition.found_by,
+                              0.6))
     for start, end, text in chinese_tumour_phrases(sentence):
-        guess = icd.condition_from_chinese(text)
-        if guess is not None:
-            new = NewEntity("new-condition", f"{guess.behaviour}:{guess.site}", guess.label_en, text, guess.codes,
-                            guess.behaviour)
-            found.append(_mention(sentence, new, "condition", start, end, _indices(toks, start, end), guess.found_by,
+        chinese = icd.condition_from_chinese(text)
+        if chinese is not None:
+            new = NewEntity("new-condition", f"{chinese.behaviour}:{chinese.site}", chinese.label_en, text, chinese.codes,
+                            chinese.behaviour)
+            found.append(_mention(sentence, new, "condition", start, end, _indices(toks, start, end), chinese.found_by,
                                   0.6))
     phrases = chinese_procedure_phrases(sentence) if sentence.chinese else procedure_phrases(sentence)
     for phrase in phrases:

@@ -33,7 +33,8 @@ successfully of""".split())
 _NOT_IN_PHRASE = STOP | _TERMINATORS | {"surgery", "operation", "advanced"}
 _ZH_HEADS = "切除术|切除|根治术|活检术|活检|消融术|消融|重建术|重建|清扫术|植入术|吻合术|成形术|化疗"
 _ZH_PROCEDURE = re.compile(rf"[\u4e00-\u9fff]{{0,14}}?(?:{_ZH_HEADS})")
-_ZH_BREAKS = re.compile(r"[，、；：。！？,;:（）()“”\"\s]|开展|包括|进行|实施|擅长|常规|以及|和|及|与|或|等|可|已|为|是|的|了|在|对|行|有")
+_ZH_BREAKS = re.compile(r"[，、；：。！？,;:（）()“”\"\s]|开展|包括|进行|实施|擅长|常规|以及|"
+                        r"和|及|与|或|等|可|已|为|是|的|了|在|对|行|有")
 _ZH_TUMOUR = re.compile(r"(支气管|肺|食管|食道|气管|纵隔|胸腺|胸膜|乳腺|胃|喉|甲状腺|肝)(良性|恶性)?(肿瘤|癌|瘤)")
 _TUMOUR_HEADS = frozenset({"cancer", "carcinoma", "malignancy", "tumor", "neoplasm"})
 _THORACIC = re.compile(r"thorac|chest|lung|esophag|oesophag|mediastin|pulmonar|bronch|胸|肺|食管|纵隔", re.IGNORECASE)

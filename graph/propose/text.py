@@ -20,7 +20,8 @@ from graph.words import normalise
 _APOSTROPHES = frozenset("'’ʼ‘`´′")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 #: Where an English sentence ends: . ! ? before white space and a capital, digit or opening quote; Chinese
-#: 。！？ end one wherever they stand; a blank line (a paragraph, a title) ends one too.
+#: full-width stops, exclamation and question marks end one wherever they stand; a blank line (a paragraph,
+#: a title) ends one too.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(A-Z0-9\u3400-\u9fff])|(?<=[。！？])|\n\s*\n")
 #: Abbreviations after which a full stop ends no sentence.
 _ABBREVIATIONS = ("No.", "Dr.", "Prof.", "e.g.", "i.e.", "etc.", "vs.", "St.", "Mr.", "Ms.")
@@ -90,7 +91,7 @@ def tokens(text: str, offset: int = 0) -> tuple[Token, ...]:
     (apostrophes inside a word are dropped, as the lookups drop them), each CJK character alone.
 
     Example:
-        >>> [(t.norm, t.start, t.end) for t in tokens("PET-CT, Jiang’s 肺癌")]
+        >>> [(t.norm, t.start, t.end) for t in tokens("PET-CT, Jiang's 肺癌")]
         [('pet', 0, 3), ('ct', 4, 6), ('jiang', 8, 15), ('肺', 16, 17), ('癌', 17, 18)]
     """
     found: list[Token] = []
@@ -117,11 +118,11 @@ def tokens(text: str, offset: int = 0) -> tuple[Token, ...]:
 
 
 def sentences(text: str) -> list[Sentence]:
-    """The sentences of `text`, English (. ! ?) and Chinese (。！？), with their offsets; blank ones dropped.
+    """The sentences of `text`, English (. ! ?) and Chinese (full-width stops, ! and ?), with their offsets; blank ones dropped.
 
     Example:
-        >>> [s.text for s in sentences("It treats lung cancer. No. 2 ward。本科开展肺癌根治术！")]
-        ['It treats lung cancer.', 'No. 2 ward。', '本科开展肺癌根治术！']
+        >>> [s.text for s in sentences("It treats lung cancer. No. 2 ward。本科开展肺癌根治术。")]
+        ['It treats lung cancer.', 'No. 2 ward。', '本科开展肺癌根治术。']
     """
     found: list[Sentence] = []
     start = 0
