@@ -55,7 +55,7 @@ def check_no_proposals(parsed: ParsedFiles, data_paths: list[Path]) -> list[Prob
             continue
         nodes = {*graph.subjects(KG.status, KG.Proposed), *graph.subjects(RDF.type, KG.Proposal)}
         nodes.update(s for mark in PROPOSAL_MARKS for s in graph.subjects(mark, None))
-        for node in sorted(nodes):
+        for node in sorted(nodes, key=str):
             _, line = parsed.locate(node, within=path)
             problems.append(Problem(
                 "proposals",

@@ -8,6 +8,8 @@ served graph: the build refuses it (graph.claims.check_no_proposals). Imports rd
 """
 
 from graph.propose.assemble import KINDS, default_lexicon, department_base, proposals_in, propose
+from graph.propose.files import Proposals, check_turtle, proposals_for
 from graph.propose.turtle import to_turtle
 
-__all__ = ["KINDS", "default_lexicon", "department_base", "proposals_in", "propose", "to_turtle"]
+__all__ = ["KINDS", "Proposals", "check_turtle", "default_lexicon", "department_base", "proposals_for", "proposals_in",
+           "propose", "to_turtle"]
