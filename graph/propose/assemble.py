@@ -281,7 +281,7 @@ class _Assembly:
         spans = [self._span(start, end) for start, end in sorted(gathered.spans)]
         for span in spans:
             g.add((iri, PROV.wasDerivedFrom, span))
-        label_en = new.label_en or f"{_UNNAMED}{new.label_zh}"
+        label_en = new.label_en[:1].upper() + new.label_en[1:] if new.label_en else f"{_UNNAMED}{new.label_zh}"
         g.add((iri, SKOS.prefLabel, Literal(label_en, lang="en")))
         if new.label_zh:
             g.add((iri, SKOS.prefLabel, Literal(new.label_zh, lang="zh-Hans")))

@@ -21,7 +21,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 import ontology
 from graph.codes import who_label
 from graph.namespaces import KG, SCHEMA, parse_published
-from graph.propose.text import Token, sentences, tokens
+from graph.propose.text import _CJK, Token, sentences, tokens
 from graph.sources import DATA_DIR
 
 #: The shared vocabulary files of graph/data (graph.synth.VOCABULARY_FILES): conditions and services.
@@ -84,7 +84,10 @@ class Lexicon:
     _first: dict[str, list[Label]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, label: Label) -> None:
-        if label.tokens and len("".join(label.tokens)) > 2:
+        """Index a label; one of two letters or fewer ("CT") is too short to find safely, but two Chinese
+        characters are a whole word (肺癌, 化疗)."""
+        joined = "".join(label.tokens)
+        if label.tokens and (len(joined) > 2 or (len(label.tokens) == 2 and all(_CJK.match(t) for t in label.tokens))):
             self.labels.append(label)
             self._first[label.tokens[0]].append(label)
 

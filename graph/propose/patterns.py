@@ -82,7 +82,7 @@ def procedure_phrases(sentence: Sentence) -> list[Phrase]:
         if not _is_head(token, words):
             continue
         end = h + 1
-        if end < len(toks) and _joined(sentence, token, toks[end]) and toks[end].norm not in STOP | _TERMINATORS:
+        if end < len(toks) and _joined(sentence, token, toks[end]) and toks[end].norm not in STOP | _TERMINATORS | {"and"}:
             if toks[end].norm != "of":
                 continue  # "resection rate": the head word is not the phrase's last
         if end < len(toks) and toks[end].norm == "of" and _joined(sentence, token, toks[end]):
@@ -108,6 +108,9 @@ def _back(sentence: Sentence, h: int) -> int:
         if prev.norm == "and":
             if i - 2 < 0 or not _joined(sentence, toks[i - 2], prev) or toks[i - 2].norm in _NOT_IN_PHRASE:
                 break
+            if i < h and _is_head(toks[i - 2], []):
+                break  # "carinal resection and tracheal sleeve pneumonectomy" is two operations; "resection and
+                # reconstruction" (a bare head after "and") stays one
         elif prev.norm in _NOT_IN_PHRASE:
             break
         i -= 1
