@@ -120,7 +120,7 @@ class _Assembly:
             found = [self._read(sentence, m, slips) for m in found]
             for mention in found:
                 self._mention(mention)
-            for relation in rules.relations(sentence, found):
+            for relation in self._with_scopes(rules.relations(sentence, found), found):
                 self._relation(relation)
             for figure in figure_patterns.figures(sentence):
                 self._figure(figure)
@@ -225,6 +225,31 @@ class _Assembly:
         key = (relation.subject, relation.predicate, relation.object)
         self._gather(self.relations, key, relation.found_by, relation.confidence, (relation.start, relation.end),
                      relation.status, (relation.note_en, relation.note_zh))
+
+    def _with_scopes(self, relations: list[rules.Relation], found: list[Mention]) -> list[rules.Relation]:
+        """The sentence's relations, and what a scope's name implies: an operation by a scope's approach
+        ("thoracoscopic lobectomy") is done with that scope (implied: the name says so), and an operation whose name
+        holds the scope ("thoracoscopy bronchial sleeve resection") has its approach (the name states it)."""
+        pairs = _scope_pairs(self.lexicon)
+        devices = {device: approach for approach, device in pairs.items()}
+        out = list(relations)
+        for relation in relations:
+            if relation.predicate == "kg:hasApproach" and relation.object in pairs:
+                device = self.lexicon.entities[pairs[relation.object]]
+                out.append(replace(relation, predicate="kg:usesEquipment", object=device.iri, status="Implied",
+                                   found_by="rule: an operation by a scope's approach is done with that scope",
+                                   confidence=round(relation.confidence * 0.8, 2),
+                                   note_en=f"The name says it is done by the approach of the {device.en.lower()}, so "
+                                           "with one; the sentence does not name the device.",
+                                   note_zh=f"名称表明它经{device.zh or device.en}入路完成，因此使用该器械；"
+                                           "句中并未提到该器械本身。"))
+            if relation.predicate == "kg:usesEquipment" and relation.object in devices and any(
+                    m.entity == relation.object and any(m.inside(o) for o in found if o.entity == relation.subject)
+                    for m in found):
+                out.append(replace(relation, predicate="kg:hasApproach", object=devices[relation.object],
+                                   status="Stated", note_en="", note_zh="",
+                                   found_by="rule: the operation's name holds the scope of its approach"))
+        return out
 
     # ------------------------------------------------------------ writing proposals
 
@@ -378,6 +403,32 @@ class _Assembly:
 
 
 _UNNAMED = "Unnamed procedure (to be named in English): "
+
+
+def _scope_pairs(lexicon: Lexicon) -> dict[str, str]:
+    """Approach → the scope it is named after, by the vocabulary's own English names: an approach whose preferred
+    name (brackets aside) has a word "...scopic" and a device named "...scope" ("Uniportal thoracoscopic" and
+    "Thoracoscope"); an umbrella such as "Endoscopic (thoracoscopic or laparoscopic)" pairs with no device of
+    another name."""
+    key = id(lexicon)
+    if key not in _SCOPES:
+        devices: dict[str, str] = {}
+        for entity in lexicon.entities.values():
+            if entity.kind == "equipment":
+                for word in re.findall(r"[a-z]+scope\b", entity.en.lower()):
+                    devices.setdefault(word[:-1], entity.iri)
+        pairs: dict[str, str] = {}
+        for entity in lexicon.entities.values():
+            if entity.kind == "approach":
+                words = re.findall(r"[a-z]+scopic\b", re.sub(r"\(.*?\)", "", entity.en.lower()))
+                found = [devices[w[:-2]] for w in words if w[:-2] in devices]
+                if len(found) == 1:
+                    pairs[entity.iri] = found[0]
+        _SCOPES[key] = (lexicon, pairs)
+    return _SCOPES[key][1]
+
+
+_SCOPES: dict[int, tuple[Lexicon, dict[str, str]]] = {}
 
 
 def _procedure_classes(words: str) -> Iterable[URIRef]:

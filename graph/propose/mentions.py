@@ -71,8 +71,10 @@ class Mention:
         return FAMILIES[self.kind]
 
     def inside(self, other: Mention) -> bool:
-        """Whether this mention's words are within another's (and are not the same words)."""
-        return other.start <= self.start and self.end <= other.end and (self.start, self.end) != (other.start, other.end)
+        """Whether this mention's words are within another's (and are not the same words): within its offsets and
+        among the words it takes ("ECT of the head" is not within "MRI [and ECT] of the head", which takes "MRI")."""
+        return (other.start <= self.start and self.end <= other.end and (self.start, self.end) != (other.start, other.end)
+                and (not other.used or not self.used or self.used <= other.used))
 
 
 def find(sentence: Sentence, lexicon: Lexicon) -> list[Mention]:
