@@ -70,7 +70,7 @@ class _Writer:
             return node.n3()
         if isinstance(node, BNode):
             body = self.properties(node, depth + 1)
-            return "[ " + " ;\n".join(body).replace("\n", "\n" + "    " * depth) + " ]" if body else "[]"
+            return "[ " + " ;\n".join(body).replace("\n", "\n" + "    " * (depth + 1)) + " ]" if body else "[]"
         raise TypeError(f"cannot write {node!r}")
 
     def properties(self, subject: URIRef | BNode, depth: int = 1) -> list[str]:
