@@ -341,8 +341,8 @@ def propose(
     where = "standard output" if str(out) == "-" else str(out)
     if not proposals.total:
         typer.echo(f"nothing to propose: no words of {source.name} match the vocabulary, the ICD-10 titles or the "
-                   f"patterns; {where} holds the source and the department only\n"
-                   f"没有可提出的建议：{source.name} 中没有与词表、ICD-10 标题或模式相符的内容；{where} 只含来源和科室",
+                   f"patterns; {where} holds the source text and no proposals\n"
+                   f"没有可提出的建议：{source.name} 中没有与词表、ICD-10 标题或模式相符的内容；{where} 只含来源全文，没有建议",
                    err=True)
         return
     typer.echo(f"proposed {proposals.total}: {proposals.summary()} → {where} (all kg:Proposed: review them; the build "

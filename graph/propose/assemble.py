@@ -148,6 +148,8 @@ class _Assembly:
             if present:
                 g.add((doc, DCTERMS.language, Literal(language)))
         g.add((doc, KG.sourceText, Literal(self.text)))
+        if not sentences(self.text):
+            return  # no words: no department can be derived from them, and nothing is proposed
         g.add((self.department, RDF.type, KG.ClinicalCenter))
         titles = _titles(self.text)
         if titles:

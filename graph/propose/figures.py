@@ -46,6 +46,8 @@ _DECADE = re.compile(r"\b(?:the\s+)?((?:19|20)\d0)s\b")
 _ZH_NUMBER = re.compile(r"(?P<bound>超过|逾|多于|大于)?(?P<n>\d+)(?P<more>余|多)?(?P<pct>%)?"
                         r"(?P<cls>名|位|人|篇|张|例|台)?(?P<above>以上)?")
 _WORD = re.compile(r"[A-Za-z]+")
+_ZH_YEAR = re.compile(r"(?:成立于|始建于|创建于|建于|创立于)((?:19|20)\d\d)年")
+_ZH_DECADE = re.compile(r"(19|20|21)世纪(\d0)年代")
 
 
 @dataclass(frozen=True)
@@ -172,9 +174,28 @@ def _figure(sentence: Sentence, start: int, end: int, kind: str, value: str, *, 
 
 
 def _chinese(sentence: Sentence) -> list[FigureGuess]:
+    """The figures of a Chinese sentence: a founding year (成立于1985年), a decade (20世纪70年代, 70年代 is not
+    read: its century is not said), and numbers with their bound and measure word.
+
+    Example:
+        >>> from graph.propose.text import sentences
+        >>> [(f.value, f.year, f.decade) for f in _chinese(sentences("本科成立于1985年、始于20世纪70年代。")[0])]
+        [('1985', True, None), ('', False, '1970s')]
+    """
     text = sentence.text
     period, taken = _period(text)
     found = []
+    for match in _ZH_YEAR.finditer(text):
+        taken.append((match.start(1), match.end(1)))
+        found.append(_figure(sentence, match.start(), match.end(), "history", match.group(1), unit=None,
+                             labels=("Year founded", "成立年份"), measured="year the department was founded",
+                             year=True, found_by="pattern: a year after 成立于, 建于 or 始建于"))
+    for match in _ZH_DECADE.finditer(text):
+        taken.append((match.start(), match.end()))
+        decade = f"{int(match.group(1)) - 1}{match.group(2)}s"
+        found.append(_figure(sentence, match.start(), match.end(), "history", "", unit=None,
+                             labels=("Since the decade", "始于年代"), measured="decade the text dates the department from",
+                             decade=decade, found_by="pattern: a decade (20世纪70年代), never a year"))
     for match in _ZH_NUMBER.finditer(text):
         if not match.group("n") or any(a <= match.start("n") < b for a, b in taken):
             continue

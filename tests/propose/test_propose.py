@@ -131,6 +131,31 @@ def test_a_text_with_nothing_known_writes_no_proposals_and_says_so(tmp_path: Pat
     assert str(next(graph.objects(None, KG.sourceText))).startswith("Tea Room")
 
 
+def test_an_empty_text_writes_no_proposals_and_says_so(tmp_path: Path) -> None:
+    source = tmp_path / "empty.txt"
+    source.write_text("\n\n", encoding="utf-8")
+    result = _run("propose", str(source), "--department", "empty", "-o", "-")
+    assert result.returncode == 0 and "nothing to propose" in result.stderr
+    assert proposals_in(Graph().parse(data=result.stdout, format="turtle")) == []
+
+
+def test_a_chinese_text_is_read_in_chinese_and_nothing_is_translated() -> None:
+    text = "胸外科\n\n本科常规开展胸腔镜肺叶切除术，治疗肺癌。成立于1985年，近5年发表论文超过40篇。"
+    proposals = proposals_for(text, department="zh", source_name="zh.txt")
+    assert proposals.problems == []
+    graph = Graph().parse(data=proposals.turtle, format="turtle")
+    assert TTC.LungCancer in set(graph.objects(None, KG.proposes))
+    new = [graph.value(p, KG.proposes) for p in _kind(graph, "new-procedure")]
+    labels = {(str(v), v.language) for n in new for v in graph.objects(n, SKOS.prefLabel)}
+    assert ("胸腔镜肺叶切除术", "zh-Hans") in labels
+    assert {str(v) for v, lang in labels if lang == "en"} == {"Unnamed procedure (to be named in English): 胸腔镜肺叶切除术"}
+    years = [graph.value(f, SCHEMA.value) for f in _kind(graph, "figure")
+             if graph.value(f, KG.figureKind) == Literal("history")]
+    assert [str(y) for y in years] == ["1985"]
+    department = next(graph.subjects(RDF.type, KG.ClinicalCenter))
+    assert Literal("胸外科", lang="zh-Hans") in set(graph.objects(department, SKOS.prefLabel))
+
+
 def test_a_bad_department_id_is_refused_before_anything_is_written(tmp_path: Path) -> None:
     out = tmp_path / "x.ttl"
     result = _run("propose", str(SOURCE_DIR / CENTER), "--department", "a b", "-o", str(out))
