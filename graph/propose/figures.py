@@ -84,17 +84,9 @@ def figures(sentence: Sentence) -> list[FigureGuess]:
         return _chinese(sentence)
     text = sentence.text
     period, taken = _period(text)
-    found: list[FigureGuess] = []
-    for match in _YEAR.finditer(text):
-        taken.append((match.start(1), match.end(1)))
-        found.append(_figure(sentence, match.start(), match.end(), "history", match.group(1), unit=None,
-                             labels=("Year founded", "成立年份"), measured="year the department was founded",
-                             year=True, found_by="pattern: a year after 'founded', 'established', 'since' or 'in'"))
-    for match in _DECADE.finditer(text):
-        taken.append((match.start(1), match.end(0)))
-        found.append(_figure(sentence, match.start(), match.end(), "history", "", unit=None,
-                             labels=("Since the decade", "始于年代"), measured="decade the text dates the department from",
-                             decade=match.group(1) + "s", found_by="pattern: a decade ('the 1970s'), never a year"))
+    found: list[FigureGuess] = _dates(sentence, taken, [(m, m.group(1)) for m in _YEAR.finditer(text)],
+                                      [(m, m.group(1) + "s") for m in _DECADE.finditer(text)],
+                                      "'founded', 'established', 'since' or 'in'", "'the 1970s'")
     previous_unit: str | None = None
     for match in _NUMBER.finditer(text):
         start = match.start("n")
@@ -173,6 +165,23 @@ def _figure(sentence: Sentence, start: int, end: int, kind: str, value: str, *, 
                        unit, labels[0], labels[1], measured, None, year, decade, found_by)
 
 
+def _dates(sentence: Sentence, taken: list[tuple[int, int]], years: list[tuple[re.Match[str], str]],
+           decades: list[tuple[re.Match[str], str]], after: str, example: str) -> list[FigureGuess]:
+    """The founding years and the decades of a sentence (their words then count for no other figure)."""
+    found = []
+    for match, year in years:
+        taken.append(match.span())
+        found.append(_figure(sentence, match.start(), match.end(), "history", year, unit=None,
+                             labels=("Year founded", "成立年份"), measured="year the department was founded",
+                             year=True, found_by=f"pattern: a year after {after}"))
+    for match, decade in decades:
+        taken.append(match.span())
+        found.append(_figure(sentence, match.start(), match.end(), "history", "", unit=None,
+                             labels=("Since the decade", "始于年代"), measured="decade the text dates the department from",
+                             decade=decade, found_by=f"pattern: a decade ({example}), never a year"))
+    return found
+
+
 def _chinese(sentence: Sentence) -> list[FigureGuess]:
     """The figures of a Chinese sentence: a founding year (成立于1985年), a decade (20世纪70年代, 70年代 is not
     read: its century is not said), and numbers with their bound and measure word.
@@ -184,18 +193,9 @@ def _chinese(sentence: Sentence) -> list[FigureGuess]:
     """
     text = sentence.text
     period, taken = _period(text)
-    found = []
-    for match in _ZH_YEAR.finditer(text):
-        taken.append((match.start(1), match.end(1)))
-        found.append(_figure(sentence, match.start(), match.end(), "history", match.group(1), unit=None,
-                             labels=("Year founded", "成立年份"), measured="year the department was founded",
-                             year=True, found_by="pattern: a year after 成立于, 建于 or 始建于"))
-    for match in _ZH_DECADE.finditer(text):
-        taken.append((match.start(), match.end()))
-        decade = f"{int(match.group(1)) - 1}{match.group(2)}s"
-        found.append(_figure(sentence, match.start(), match.end(), "history", "", unit=None,
-                             labels=("Since the decade", "始于年代"), measured="decade the text dates the department from",
-                             decade=decade, found_by="pattern: a decade (20世纪70年代), never a year"))
+    found = _dates(sentence, taken, [(m, m.group(1)) for m in _ZH_YEAR.finditer(text)],
+                   [(m, f"{int(m.group(1)) - 1}{m.group(2)}s") for m in _ZH_DECADE.finditer(text)],
+                   "成立于, 建于 or 始建于", "20世纪70年代")
     for match in _ZH_NUMBER.finditer(text):
         if not match.group("n") or any(a <= match.start("n") < b for a, b in taken):
             continue
