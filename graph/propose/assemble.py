@@ -233,7 +233,9 @@ class _Assembly:
         ("thoracoscopic lobectomy") is done with that scope (implied: the name says so), and an operation whose name
         holds the scope ("thoracoscopy bronchial sleeve resection") has its approach (the name states it)."""
         pairs = _scope_pairs(self.lexicon)
-        devices = {device: approach for approach, device in pairs.items()}
+        devices: dict[str, str] = {}  # a scope → the approach named after it alone ("Thoracoscopic", not "Uniportal …")
+        for approach, scope in sorted(pairs.items(), key=lambda item: (-_words(self.lexicon, item[0]), item[0])):
+            devices[scope] = approach
         out = list(relations)
         for relation in relations:
             if relation.predicate == "kg:hasApproach" and relation.object in pairs:
@@ -431,6 +433,11 @@ def _scope_pairs(lexicon: Lexicon) -> dict[str, str]:
 
 
 _SCOPES: dict[int, tuple[Lexicon, dict[str, str]]] = {}
+
+
+def _words(lexicon: Lexicon, iri: str) -> int:
+    """How many words an entity's English name has, brackets aside."""
+    return len(re.sub(r"\(.*?\)", "", lexicon.entities[iri].en).split())
 
 
 def _procedure_classes(words: str) -> Iterable[URIRef]:

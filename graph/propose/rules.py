@@ -73,6 +73,7 @@ def relations(sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
             predicate = "kg:performsRoutinely" if service in routine else "kg:offers"
             out.add(DEPARTMENT, predicate, service, "Stated", "rule: a service the department's text names" +
                     (", called routine" if service in routine else ""))
+    free = {c.entity for c in conditions if not any(c.inside(s) for s in services)}
     for condition in conditions:
         holders = [s for s in services if condition.inside(s)]
         if not holders:
@@ -98,7 +99,14 @@ def relations(sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
             continue
         linked = bool(_TREAT_LINK.search(sentence.text))
         for operation in operations:
-            if linked:
+            own = {c.entity for c in conditions if c.inside(operation)}
+            if linked and ((len(free) >= 2 and len(operations) >= 2) or (own and condition.entity not in own)):
+                out.add(operation, "kg:treats", condition, "Ambiguous", "rule: one sentence links lists of operations "
+                        "and conditions", ("The sentence links several operations to several conditions (or an "
+                                           "operation named after another condition); which treats which is not said.",
+                                           "该句把几种手术与几种疾病联系在一起（或该手术以另一种疾病命名）；"
+                                           "未说明哪种手术治疗哪种疾病。"))
+            elif linked:
                 out.add(operation, "kg:treats", condition, "Stated", "rule: one sentence links the operation and the "
                         "condition ('for', 'patients with', 'treated with')")
             else:
@@ -114,7 +122,9 @@ def relations(sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
                 out.add(operation, "kg:hasIndication", indication, "Implied", "rule: one sentence names both",
                         ("The sentence names the treatment and the patients without saying it is for them.",
                          "该句同时提到该治疗和这些患者，但没有说该治疗针对他们。"))
-    for approach in (m for m in mentions if m.kind == "approach"):
+    devices = [m for m in mentions if m.kind == "equipment"]
+    for approach in (m for m in mentions if m.kind == "approach" and not any(m.inside(d) for d in devices)):
+        # an approach within a device's name (腔镜 in 胸腔镜) is the device's, not the operation's own words
         holders = [s for s in top if approach.inside(s) or _adjacent(sentence, approach, s)]
         for holder in holders:
             out.add(holder, "kg:hasApproach", approach, "Stated", "rule: the operation's name holds the approach")
