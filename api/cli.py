@@ -1,4 +1,4 @@
-"""`thoracic-kg`: build, load, validate, stats, query, locate, serve, render and export, from the command line.
+"""`thoracic-kg`: build, load, validate, stats, query, locate, propose, serve, render and export, from the command line.
 
 Calls `graph` for the work; never imports rdflib and never writes SPARQL of its own.
 """
@@ -298,6 +298,55 @@ def locate(
     except LookupError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
+
+
+@app.command()
+def propose(
+    source: Annotated[Path, typer.Argument(help="The department's description: a UTF-8 text file, English and (where "
+                                                "given) Chinese.")],
+    department: Annotated[str, typer.Option("--department", help="The department's id (letters, digits, - and _): "
+                                                                  "its nodes live under BASE/department/ID/.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="The proposals file to write (Turtle), or - for standard "
+                                                          "output.")] = Path("proposals.ttl"),
+) -> None:
+    """Read a department's description and write proposed claims in the curated files' own form, each kg:Proposed
+    with its evidence span, what found it and a confidence, for a curator to accept, edit or refuse (the build
+    refuses a proposal). The file is checked (evidence at its offsets, SHACL) before it is written."""
+    from graph.propose import department_base, proposals_for
+
+    try:
+        department_base(department)
+        text = read_source(source.name, source.parent)
+    except ValueError as exc:
+        typer.echo(f"--department: {exc}" if "department id" in str(exc) else f"{source} is not UTF-8 text: {exc}",
+                   err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        typer.echo(f"cannot read {source}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(1) from None
+    proposals = proposals_for(text, department=department, source_name=source.name)
+    if proposals.problems:
+        for problem in proposals.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"propose: the proposals failed their own check ({len(proposals.problems)} problem(s)); nothing "
+                   "written", err=True)
+        raise typer.Exit(1)
+    if str(out) == "-":
+        sys.stdout.write(proposals.turtle)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        temporary = out.with_name(out.name + ".tmp")
+        temporary.write_bytes(proposals.turtle.encode("utf-8"))
+        temporary.replace(out)
+    where = "standard output" if str(out) == "-" else str(out)
+    if not proposals.total:
+        typer.echo(f"nothing to propose: no words of {source.name} match the vocabulary, the ICD-10 titles or the "
+                   f"patterns; {where} holds the source text and no proposals\n"
+                   f"没有可提出的建议：{source.name} 中没有与词表、ICD-10 标题或模式相符的内容；{where} 只含来源全文，没有建议",
+                   err=True)
+        return
+    typer.echo(f"proposed {proposals.total}: {proposals.summary()} → {where} (all kg:Proposed: review them; the build "
+               "refuses a proposal)", err=True)
 
 
 @app.command()

@@ -79,6 +79,7 @@ def check(inputs: Inputs) -> tuple[Graph, ParsedFiles, list[Problem]]:
     problems += curation.check_years(data, parsed)
     problems += curation.check_note_translations(merged, parsed)
     problems += claims.check_no_plain_relations(parsed, list(inputs.data), claims.claimable_properties(model))
+    problems += claims.check_no_proposals(parsed, list(inputs.data))
     merged += claims.materialise(merged)
     merged += claims.attribution(merged)
     merged += curation.source_words(merged, inputs.source_dir)

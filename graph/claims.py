@@ -41,6 +41,32 @@ def check_no_plain_relations(parsed: ParsedFiles, data_paths: list[Path], claima
     return problems
 
 
+#: What marks a node of a proposals file (`thoracic-kg propose`): the proposal's class, status and its own properties.
+PROPOSAL_MARKS = (KG.foundBy, KG.confidence, KG.proposedStatus, KG.proposalKind, KG.proposes)
+
+
+def check_no_proposals(parsed: ParsedFiles, data_paths: list[Path]) -> list[Problem]:
+    """A machine's proposal never enters the served graph: refuse every node of a data file that has status
+    kg:Proposed, is a kg:Proposal or carries a proposal's own marks (kg:foundBy, kg:confidence, ...)."""
+    problems = []
+    for path in data_paths:
+        graph = parsed.graphs.get(path)
+        if graph is None:
+            continue
+        nodes = {*graph.subjects(KG.status, KG.Proposed), *graph.subjects(RDF.type, KG.Proposal)}
+        nodes.update(s for mark in PROPOSAL_MARKS for s in graph.subjects(mark, None))
+        for node in sorted(nodes, key=str):
+            _, line = parsed.locate(node, within=path)
+            problems.append(Problem(
+                "proposals",
+                f"{describe(node, graph)} is a machine's proposal (status kg:Proposed): a proposal never enters the "
+                "served graph. Accept it first (give it a curator's status, e.g. its kg:proposedStatus, and remove "
+                "kg:Proposal, kg:foundBy, kg:confidence, kg:proposedStatus, kg:proposalKind and kg:proposes), or "
+                "delete it to refuse it",
+                file=path.name, line=line, focus=str(node)))
+    return problems
+
+
 def _name(graph: Graph, node: object) -> str:
     return graph.qname(str(node))
 

@@ -1,6 +1,7 @@
 """Matching a person's words to one entity of the graph: normalisation, input checks, the label index, search.
 
-Matching folds case, Unicode width (NFKC), apostrophes, hyphens/spaces and British/American spelling,
+Matching folds case, Unicode width (NFKC), apostrophes, hyphens/spaces and British/American spelling
+(`graph.words.normalise`, shared with the proposer of claims),
 over preferred, alternative and hidden labels in English and Chinese and over ICD-10 codes, using a
 label index read once per graph content (`label_index`). `resolve` gives one entity, or candidates when
 several match, or a miss with suggestions; it never guesses. `search` is the type-ahead over the same
@@ -20,12 +21,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import opencc
 from rdflib import Literal
 from rdflib.term import Node
 
 from graph.namespaces import KG, TTC
 from graph.store import ResultTooLarge, Store
+from graph.words import SPELLINGS, normalise
 from queries.catalog import QUERIES_DIR, load_catalog
 from queries.params import InvalidParameter, Param, convert
 
@@ -41,25 +42,12 @@ LANGS = ("en", "zh")
 MAX_CANDIDATES = 50
 NOT_STATED = "not stated in the source"
 
-#: British → American spelling stems, applied to both the labels and the question, so either spelling
-#: finds both. Written by hand: the medical stems a thoracic service meets; general word lists (breame)
-#: are unmaintained, whole-word only and miss derived forms such as "oesophagectomy" or "haemoptysis".
-SPELLINGS: tuple[tuple[str, str], ...] = (
-    ("oesophag", "esophag"), ("tumour", "tumor"), ("leukaem", "leukem"), ("anaem", "anem"), ("ischaem", "ischem"),
-    ("haem", "hem"), ("oedem", "edem"), ("anaesth", "anesth"), ("paediatr", "pediatr"), ("gynaecolog", "gynecolog"),
-    ("orthopaed", "orthoped"), ("oestrogen", "estrogen"), ("diarrhoea", "diarrhea"), ("dyspnoea", "dyspnea"),
-    ("apnoea", "apnea"), ("foet", "fet"), ("centre", "center"), ("fibre", "fiber"), ("litre", "liter"),
-    ("colour", "color"), ("behaviour", "behavior"), ("programme", "program"),
-)
-_ISE = re.compile(r"(\w{3,}i)s(e|ed|es|ing|ation|ations)\b")  # localised → localized, -isation → -ization
-_APOSTROPHES = dict.fromkeys(map(ord, "'’ʼ‘`´′"), None)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CODE = re.compile(r"([A-Z][0-9]{2})(?:\.?([0-9]{1,2}))?")
 _LABEL_RANK = {"prefLabel": 0, "altLabel": 1, "hiddenLabel": 2, "code": 3, "codeLabel": 4}
 _Q = Param("q", "string", True, "", "")
 
 
-_T2S = opencc.OpenCC("t2s.json")  # built once: loading the dictionaries is the slow part
 
 #: Common subtype names the source never uses, and the broader condition it does state. A coordinator who
 #: types one is shown that condition marked as broader, never answered as if the subtype were stated.
@@ -151,23 +139,6 @@ KIND_NAMES: dict[str, dict[str, str]] = {
 def message(key: str, lang: str = "en", **values: object) -> str:
     """The catalogue's message `key` in `lang` (`en` or `zh`), filled with `values`."""
     return MESSAGES[key]["zh" if lang == "zh" else "en"].format(**values)
-
-
-def normalise(text: str) -> str:
-    """The form two spellings of one name share: Traditional Chinese as Simplified (OpenCC), NFKC,
-    case-folded, apostrophes dropped, punctuation and hyphens as spaces, American spelling, single spaces.
-
-    Example:
-        >>> normalise("Oesophageal  Tumour") == normalise("esophageal tumor")
-        True
-        >>> normalise("\uff2a\uff49\uff41\uff4e\uff47\u2019s anastomosis")  # full-width, curly apostrophe
-        'jiangs anastomosis'
-    """
-    text = unicodedata.normalize("NFKC", _T2S.convert(text)).casefold().translate(_APOSTROPHES)
-    text = "".join(" " if unicodedata.category(char).startswith("P") else char for char in text)
-    for british, american in SPELLINGS:
-        text = text.replace(british, american)
-    return " ".join(_ISE.sub(r"\1z\2", text).split())
 
 
 def check_input(q: str) -> str:

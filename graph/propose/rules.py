@@ -1,0 +1,195 @@
+"""The relations one sentence supports between the things it names, with the status a curator would give.
+
+What the department does: a service it names is offered (performed routinely where the sentence says
+routine, "included in the work-up" where the sentence is about staging); a condition it names is treated
+(stated, or implied when only an operation's name holds it); equipment in a sentence about equipment is its
+own. Between two things: an operation treats the condition its name holds or the sentence links to it ("for",
+"patients with", "treated with"; otherwise ambiguous); it has the approach its name holds or the sentence
+gives ("through", "by", "under"); it uses the device its name holds (implied: the name says so); a staging
+sentence's examinations stage its conditions; a therapy is indicated for the population the sentence names.
+Stated only when one sentence links the two; every other status says why, in English and Chinese. Imports
+the proposer's modules; nothing of rdflib or `api`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from graph.propose.mentions import Mention
+from graph.propose.text import Sentence, clause_breaks
+
+_WORKUP = re.compile(r"\bstag(?:e|ing)\b|work-?up|pre-?operative examination|examination items|分期|术前检查|检查项目",
+                     re.IGNORECASE)
+_ROUTINE = re.compile(r"\broutine(?:ly)?\b|常规", re.IGNORECASE)
+_EQUIPMENT = re.compile(r"\bequip(?:ped|ment)\b|\binstruments?\b|\bdevices?\b|设备|配备|拥有", re.IGNORECASE)
+_TREAT_LINK = re.compile(r"\bfor\b|\btreat(?:s|ed|ing|ment)?\b|\bpatients?\s+with\b|\breceive[sd]?\b|\bundergo(?:es)?\b|"
+                         r"治疗|用于|针对|患者", re.IGNORECASE)
+_APPROACH_LINK = re.compile(r"\bthrough\b|\bby\b|\bvia\b|\bunder\b|\bduring\b|\bapproach(?:es)?\b|经|采用|入路|下",
+                            re.IGNORECASE)
+_INDICATION_LINK = re.compile(r"\bfor\b|\bpatients?\s+(?:with|whose)\b|\bcannot\b|对于|针对|患者", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|never|no longer|without)\b|n't|尚未|未|没有|不再", re.IGNORECASE)
+_SINGULAR = re.compile(r"\b(?:has\s+become|is)\s+(?:a\s+)?$", re.IGNORECASE)
+_CLAUSE = re.compile(r"\bas\s+(?:a\s+)?$", re.IGNORECASE)
+_RULE_CONFIDENCE = {"Stated": 0.9, "Implied": 0.7, "Ambiguous": 0.4}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A proposed claim: subject, predicate, object (IRIs or "department" or "new:…"), status and why."""
+
+    subject: str
+    predicate: str  # a kg: (or schema:) local name: "kg:offers"
+    object: str
+    status: str  # Stated, Implied or Ambiguous
+    start: int
+    end: int
+    found_by: str
+    confidence: float
+    note_en: str = ""
+    note_zh: str = ""
+
+
+DEPARTMENT = "department"
+
+
+def relations(sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
+    """The relations of one sentence, in the order found."""
+    out = _Out(sentence)
+    services = [m for m in mentions if m.family == "service"]
+    top = [m for m in services if not any(m.inside(other) for other in services)]
+    workup = bool(_WORKUP.search(sentence.text))
+    exams = [m for m in top if m.kind == "examination" or (workup and m.new is not None and m.new.examination)]
+    operations = [m for m in top if m not in exams]
+    conditions = [m for m in mentions if m.kind == "condition"]
+    indications = [m for m in mentions if m.kind == "indication"]
+    routine = _routine(sentence, top)
+    for service in top:
+        if workup and service in exams:
+            predicate = "kg:includesRoutinelyInWorkup" if service in routine else "kg:includesInWorkup"
+            out.add(DEPARTMENT, predicate, service, "Stated", "rule: an examination of a staging sentence" +
+                    (", called routine" if service in routine else ""))
+        else:
+            predicate = "kg:performsRoutinely" if service in routine else "kg:offers"
+            out.add(DEPARTMENT, predicate, service, "Stated", "rule: a service the department's text names" +
+                    (", called routine" if service in routine else ""))
+    free = {c.entity for c in conditions if not any(c.inside(s) for s in services)}
+    for condition in conditions:
+        holders = [s for s in services if condition.inside(s)]
+        if not holders:
+            out.add(DEPARTMENT, "kg:treatsCondition", condition, "Stated", "rule: a condition the department's text names")
+        else:
+            out.add(DEPARTMENT, "kg:treatsCondition", condition, "Implied", "rule: a condition named in an operation's name",
+                    (f"Named in the operation '{holders[0].quote}'.", f"在手术名称'{holders[0].quote}'中提到。"))
+        for holder in holders:
+            out.add(holder, "kg:treats", condition, "Stated", "rule: the operation's name holds the condition")
+        if holders:
+            continue
+        if workup:
+            for exam in exams:
+                apart = any(min(exam.start, condition.start) < b < max(exam.start, condition.start)
+                            for b in clause_breaks(sentence))
+                if apart:
+                    out.add(condition, "kg:hasStagingExamination", exam, "Implied", "rule: a staging sentence",
+                            ("The sentence names the examinations in another clause than the condition; assigning each "
+                             "examination to each condition is a reading.",
+                             "该句在与疾病不同的分句中列出各项检查；把每项检查分别归于每种疾病，是一种解读。"))
+                else:
+                    out.add(condition, "kg:hasStagingExamination", exam, "Stated", "rule: a staging sentence")
+            continue
+        linked = bool(_TREAT_LINK.search(sentence.text))
+        for operation in operations:
+            own = {c.entity for c in conditions if c.inside(operation)}
+            if linked and ((len(free) >= 2 and len(operations) >= 2) or (own and condition.entity not in own)):
+                out.add(operation, "kg:treats", condition, "Ambiguous", "rule: one sentence links lists of operations "
+                        "and conditions", ("The sentence links several operations to several conditions (or an "
+                                           "operation named after another condition); which treats which is not said.",
+                                           "该句把几种手术与几种疾病联系在一起（或该手术以另一种疾病命名）；"
+                                           "未说明哪种手术治疗哪种疾病。"))
+            elif linked:
+                out.add(operation, "kg:treats", condition, "Stated", "rule: one sentence links the operation and the "
+                        "condition ('for', 'patients with', 'treated with')")
+            else:
+                out.add(operation, "kg:treats", condition, "Ambiguous", "rule: one sentence names both, unlinked",
+                        ("The sentence names the operation and the condition without saying that one is for the other.",
+                         "该句同时提到该手术和该疾病，但没有说前者用于后者。"))
+    for indication in indications:
+        linked = bool(_INDICATION_LINK.search(sentence.text))
+        for operation in operations:
+            if linked:
+                out.add(operation, "kg:hasIndication", indication, "Stated", "rule: one sentence gives the patients it is for")
+            else:
+                out.add(operation, "kg:hasIndication", indication, "Implied", "rule: one sentence names both",
+                        ("The sentence names the treatment and the patients without saying it is for them.",
+                         "该句同时提到该治疗和这些患者，但没有说该治疗针对他们。"))
+    devices = [m for m in mentions if m.kind == "equipment"]
+    for approach in (m for m in mentions if m.kind == "approach" and not any(m.inside(d) for d in devices)):
+        # an approach within a device's name (腔镜 in 胸腔镜) is the device's, not the operation's own words
+        holders = [s for s in top if approach.inside(s) or _adjacent(sentence, approach, s)]
+        for holder in holders:
+            out.add(holder, "kg:hasApproach", approach, "Stated", "rule: the operation's name holds the approach")
+        if not holders and _APPROACH_LINK.search(sentence.text):
+            for operation in operations:
+                out.add(operation, "kg:hasApproach", approach, "Stated", "rule: one sentence gives the operation's approach")
+    for device in (m for m in mentions if m.kind == "equipment"):
+        holders = [s for s in top if device.inside(s) or _adjacent(sentence, device, s)]
+        for holder in holders:
+            out.add(holder, "kg:usesEquipment", device, "Implied", "rule: the operation's name holds the device",
+                    (f"The name '{holder.quote}' says it is done with this device.", f"名称'{holder.quote}'表明它使用该设备。"))
+        if not holders and _EQUIPMENT.search(sentence.text):
+            out.add(DEPARTMENT, "kg:hasEquipment", device, "Stated", "rule: equipment a sentence about equipment names")
+    return out.relations
+
+
+class _Out:
+    """The relations of one sentence, each once, with the reading of a slip and a negation marked."""
+
+    def __init__(self, sentence: Sentence) -> None:
+        self.sentence = sentence
+        self.relations: list[Relation] = []
+        negation = _NEGATION.search(re.sub(r"can\s?not\s+be|cannot|无法|不能", " ", sentence.text))
+        self.negation = negation.group(0) if negation else None
+
+    def add(self, subject: Mention | str, predicate: str, obj: Mention, status: str, found_by: str,
+            note: tuple[str, str] = ("", "")) -> None:
+        note_en, note_zh = note
+        reading = next((m.reading for m in (subject, obj) if isinstance(m, Mention) and m.reading), None)
+        if reading is not None and status == "Stated":
+            status = "Implied"
+            note_en, note_zh = reading[2], reading[3]
+        if self.negation:
+            status = "Ambiguous"
+            note_en = (f"The sentence has a negation ('{self.negation}'): check that it does not deny this. " + note_en).strip()
+            note_zh = (f"该句含有否定词（'{self.negation}'）：请核实它没有否认这一点。" + note_zh).strip()
+        subject_id = subject if isinstance(subject, str) else subject.entity
+        if subject_id == obj.entity:
+            return
+        confidence = _RULE_CONFIDENCE[status] * min(obj.confidence, 1.0 if isinstance(subject, str) else subject.confidence)
+        self.relations.append(Relation(subject_id, predicate, obj.entity, status, self.sentence.start, self.sentence.end,
+                                       found_by, round(confidence, 2), note_en, note_zh))
+
+
+def _routine(sentence: Sentence, services: list[Mention]) -> set[Mention]:
+    """The services the sentence calls routine: all after "routinely"; before it, all of them ("have become
+    routine"), the last one ("has become routine"), or those of its clause ("as routine examination items")."""
+    found: set[Mention] = set()
+    for cue in _ROUTINE.finditer(sentence.text):
+        at = sentence.start + cue.start()
+        before = sentence.text[:cue.start()]
+        singular, clause = _SINGULAR.search(before), _CLAUSE.search(before)
+        earlier = [s for s in services if s.end <= at]
+        if singular:
+            found.update(earlier[-1:])
+        elif clause:
+            found.update(s for s in earlier if not re.search(r"[,，;；]", sentence.between(s.end, at)))
+        else:
+            found.update(services)
+    return found
+
+
+def _adjacent(sentence: Sentence, modifier: Mention, service: Mention) -> bool:
+    """A Chinese modifier written right before a service, with nothing between (胸腔镜肺癌根治术)."""
+    return sentence.chinese and modifier.end == service.start
+
+
+__all__ = ["DEPARTMENT", "Relation", "relations"]
