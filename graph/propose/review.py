@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -185,7 +186,8 @@ def read(turtle: str | bytes | Graph, labels: Graph | None = None) -> Review:
     if len(documents) != 1:
         raise ReviewRefused("this is not a proposals file: it needs exactly one kg:SourceDocument carrying the whole "
                             f"text on kg:sourceText (found {len(documents)})",
-                            f"这不是建议文件：需要恰好一个在 kg:sourceText 上带有全文的 kg:SourceDocument（找到 {len(documents)} 个）")
+                            "这不是建议文件：需要恰好一个在 kg:sourceText 上带有全文的 kg:SourceDocument"
+                            f"（找到 {len(documents)} 个）")
     source = documents[0]
     if not isinstance(source, URIRef):
         raise ReviewRefused("the source document must be named by an IRI, not a blank node",
@@ -233,7 +235,7 @@ def _proposal(graph: Graph, vocabulary: Graph, node: Node, source: URIRef, text:
     status = graph.value(node, KG.proposedStatus)
     note_en, note_zh = _notes(graph, node)
     fields: dict = {"number": 0, "iri": iri, "kind": kind, "found_by": str(graph.value(node, KG.foundBy) or ""),
-                    "confidence": float(graph.value(node, KG.confidence) or 0), "start": start, "end": end,
+                    "confidence": _float(graph.value(node, KG.confidence)), "start": start, "end": end,
                     "quote": quote, "note_en": note_en, "note_zh": note_zh,
                     "proposed_status": str(status).rsplit("#", 1)[-1] if status is not None else None}
     if kind == "relation":
@@ -269,7 +271,7 @@ def _sentences(text: str, proposals: list[Proposal]) -> list[SentenceView]:
         cuts = sorted({sentence.start, sentence.end, *(max(sentence.start, min(sentence.end, x))
                                                        for p in covering for x in (p.start, p.end))})
         pieces = []
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in pairwise(cuts):
             if b > a:
                 marks = tuple(p.number for p in covering if p.start < b and p.end > a)
                 pieces.append(Piece(text[a:b], a, b, marks))
@@ -277,6 +279,13 @@ def _sentences(text: str, proposals: list[Proposal]) -> list[SentenceView]:
     if proposals and not found:
         raise ReviewRefused("the source text has no sentence", "来源文本中没有句子")
     return views
+
+
+def _float(value: object) -> float:
+    try:
+        return float(str(value))
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _int(value: object) -> int:
@@ -352,11 +361,11 @@ def decisions_from(items: Iterable[dict]) -> list[Decision]:
     return out
 
 
-def apply(review: Review, decisions: Sequence[Decision]) -> Graph:
+def apply(review: Review, decisions: Sequence[Decision], known: Graph | None = None) -> Graph:
     """The accepted proposals in the curated files' own form, with the department and its source document (without
     the text: that is the source file) and every evidence span they cite; ReviewRefused if a decision names a
-    proposal that is not in the file, decides one twice, or gives an edit that does not fit, or if none is
-    accepted."""
+    proposal that is not in the file, decides one twice, gives an edit that does not fit or a target that neither
+    the file nor `known` (the vocabulary's labels) names, or if none is accepted."""
     graph = review.graph
     seen: set[str] = set()
     for decision in decisions:
@@ -366,6 +375,12 @@ def apply(review: Review, decisions: Sequence[Decision]) -> Graph:
         if decision.proposal in seen:
             raise ReviewRefused(f"proposal {decision.proposal} is decided twice", f"建议 {decision.proposal} 被决定了两次")
         seen.add(decision.proposal)
+        if decision.target is not None:
+            target = _term(decision.target)
+            if (target, None, None) not in graph and (known is None or (target, None, None) not in known):
+                raise ReviewRefused(f"the target {decision.target} is no entity the graph or the file knows: check "
+                                    "its spelling (ttc:LungCancer, say)",
+                                    f"目标 {decision.target} 不是图谱或文件中已知的实体：请检查拼写（例如 ttc:LungCancer）")
     accepted = [d for d in decisions if d.action == "accept"]
     if not accepted:
         raise ReviewRefused("no proposal is accepted: there is nothing to write", "没有接受任何建议：没有可写入的内容")
@@ -500,6 +515,8 @@ def _accept(graph: Graph, node: URIRef, kind: str, decision: Decision, owned: di
             _unfit(iri, "a status or a Chinese label", "状态或中文标签")
         entity = target or graph.value(node, RDF.subject)
         original = graph.value(node, RDF.object)
+        if entity is None or original is None:
+            raise ReviewRefused(f"slip {iri} names no entity or no label", f"笔误建议 {iri} 没有给出实体或标签")
         lang = original.language if isinstance(original, Literal) and original.language else "en"
         out.add((entity, SKOS.hiddenLabel, Literal(decision.label_en, lang=lang) if decision.label_en else original))
         for span in spans:
@@ -512,7 +529,9 @@ def _accept(graph: Graph, node: URIRef, kind: str, decision: Decision, owned: di
             if decision.label_en or decision.label_zh:
                 _unfit(iri, "a label (the entity is already described)", "标签（该实体已有描述）")
             entity = target or entity
-        else:
+        if entity is None:
+            raise ReviewRefused(f"proposal {iri} names no entity (kg:proposes)", f"建议 {iri} 没有给出实体（kg:proposes）")
+        if target is None and kind != "entity":
             labels = {"en": decision.label_en, "zh-Hans": decision.label_zh}
             for part in owned[node] - {node}:
                 for _, predicate, obj in graph.triples((part, None, None)):
@@ -565,22 +584,15 @@ def department_id(review: Review) -> str:
     return review.source_name.removesuffix(".txt")
 
 
-def folder_zip(review: Review, accepted: Graph) -> bytes:
-    """The accepted statements as a department folder (docs/departments.md) in a zip: `{id}/department.ttl`,
-    `{id}/evidence.ttl` (the source document and its spans) and `{id}/source/{name}` (the text)."""
-    evidence, department = Graph(), Graph()
-    for s, p, o in accepted:
-        is_evidence = (s, RDF.type, KG.EvidenceSpan) in accepted or (s, RDF.type, KG.SourceDocument) in accepted
-        (evidence if is_evidence else department).add((s, p, o))
-    ident = department_id(review)
-    note = f"# Accepted on the curator's review page (/curate) from the proposals for {review.source_name}.\n"
+def data_zip(review: Review, accepted: Graph, header: str = "") -> bytes:
+    """The accepted statements laid out as graph/data holds its files, in a zip to unpack into graph/data/:
+    `{id}.ttl` (the statements) and `source/{name}` (the text their evidence quotes)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{ident}/department.ttl", turtle(department, note))
-        archive.writestr(f"{ident}/evidence.ttl", turtle(evidence, note))
-        archive.writestr(f"{ident}/source/{review.source_name}", review.text.encode("utf-8"))
+        archive.writestr(f"{department_id(review)}.ttl", turtle(accepted, header))
+        archive.writestr(f"source/{review.source_name}", review.text.encode("utf-8"))
     return buffer.getvalue()
 
 
 __all__ = ["Decision", "Named", "Piece", "Proposal", "Review", "ReviewRefused", "SentenceView", "apply",
-           "check_accepted", "decisions_from", "department_id", "folder_zip", "parse", "read", "turtle", "vocabulary"]
+           "check_accepted", "data_zip", "decisions_from", "department_id", "parse", "read", "turtle", "vocabulary"]
