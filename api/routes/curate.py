@@ -33,9 +33,12 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "No bearer token.", "content": {"text/plain": {}}},
     403: {"description": "A wrong token, or updates are disabled on this server.", "content": {"text/plain": {}}},
     409: {"description": "The source document is held already with other text.", "content": {"text/plain": {}}},
+    413: {"description": "The body is larger than TKG_MAX_BODY_BYTES; nothing was read or changed.",
+          "content": {"text/plain": {}}},
     422: {"description": "Not a proposals file, a decision that does not fit it, or accepted statements that break "
-                         "a rule of the build (`violations`); nothing was changed. `message` has `en` and `zh`.",
-          "content": {"application/json": {}}},
+                         "a rule of the build (`violations`); nothing was changed. `message` has `en` and `zh` "
+                         "(JSON). A body of the wrong shape: plain text.",
+          "content": {"application/json": {}, "text/plain": {"schema": {"type": "string"}}}},
 }
 _MAX_FILE = 2_000_000
 
