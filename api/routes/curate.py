@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
+from rdflib import Graph
 
 from api.auth import EditorDep
 from api.deps import ContentDep
@@ -75,8 +76,15 @@ def curate_page(request: Request) -> HTMLResponse:
     return HTMLResponse(render("curate.html", lang=lang, title=CURATE[lang]["title"], t=CURATE[lang]))
 
 
-def _read(body: Proposals, content: Content) -> review.Review:
-    return review.read(body.proposals, review.vocabulary(content.data_dir))
+def _known(content: Content) -> Graph:
+    """The ontology's and the curated statements' labels as served now (graph/data, the departments, every
+    version's changes): what a proposal names and what an edited target may be."""
+    return review.known(content.data_dir, frozenset(content.curated_lines()))
+
+
+def _read(body: Proposals, content: Content) -> tuple[review.Review, Graph]:
+    known = _known(content)
+    return review.read(body.proposals, known), known
 
 
 def _counts(decisions: list[review.Decision]) -> dict[str, list[str]]:
@@ -89,16 +97,16 @@ def curate_review(body: Proposals, content: ContentDep, editor: EditorDep) -> di
     """The proposals file read for review (bearer token): its sentences, each with the pieces of text the
     proposals highlight, and every proposal (kind, what found it, confidence, proposed status, note, what it
     says). Changes nothing."""
-    return {**_read(body, content).as_dict(), "curator": editor}
+    return {**_read(body, content)[0].as_dict(), "curator": editor}
 
 
 @router.post("/api/curate/commit", operation_id="curate_commit", responses=_ERRORS, response_class=JSONResponse)
 def curate_commit(body: Decided, content: ContentDep, editor: EditorDep) -> JSONResponse:
     """Write the accepted proposals as one change of the curated statements (bearer token), with the source text
     if the graph does not hold it yet: validated like a build and committed as a version (GET /api/versions)."""
-    read = _read(body, content)
+    read, known = _read(body, content)
     decisions = review.decisions_from(body.decisions)
-    accepted = review.apply(read, decisions, review.vocabulary(content.data_dir))
+    accepted = review.apply(read, decisions, known)
     counts = _counts(decisions)
     message = body.message or (f"curation of {read.source_name}: {len(counts['accepted'])} proposal(s) accepted, "
                                f"{len(counts['rejected'])} rejected")
@@ -113,8 +121,8 @@ def curate_commit(body: Decided, content: ContentDep, editor: EditorDep) -> JSON
 def curate_export(body: Exported, content: ContentDep, editor: EditorDep) -> Response:
     """The accepted proposals in the curated files' own form, checked by the build's own checks with graph/data
     (bearer token); nothing is written on the server."""
-    read = _read(body, content)
-    accepted = review.apply(read, review.decisions_from(body.decisions), review.vocabulary(content.data_dir))
+    read, known = _read(body, content)
+    accepted = review.apply(read, review.decisions_from(body.decisions), known)
     problems = review.check_accepted(accepted, read.source_name, read.text, data_dir=content.data_dir,
                                      departments=content.departments)
     if problems:

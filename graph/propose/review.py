@@ -337,6 +337,19 @@ def vocabulary(data_dir: Path = DATA_DIR) -> Graph:
     return labels
 
 
+_LABELS = ("<http://www.w3.org/2004/02/skos/core#prefLabel>", "<http://www.w3.org/2000/01/rdf-schema#label>")
+
+
+@lru_cache(maxsize=4)
+def known(data_dir: Path, curated: frozenset[str]) -> Graph:
+    """The vocabulary's labels with those of the curated statements as they are now (N-Triples lines: graph/data,
+    departments, staff's changes), so that an entity a version added is named and may be a target."""
+    graph = Graph()
+    graph += vocabulary(data_dir)
+    graph.parse(data="\n".join(line for line in curated if any(p in line for p in _LABELS)), format="nt")
+    return graph
+
+
 # -- deciding --------------------------------------------------------------------------------------------------
 
 def decisions_from(items: Iterable[dict]) -> list[Decision]:
@@ -595,4 +608,4 @@ def data_zip(review: Review, accepted: Graph, header: str = "") -> bytes:
 
 
 __all__ = ["Decision", "Named", "Piece", "Proposal", "Review", "ReviewRefused", "SentenceView", "apply",
-           "check_accepted", "data_zip", "decisions_from", "department_id", "parse", "read", "turtle", "vocabulary"]
+           "check_accepted", "data_zip", "decisions_from", "department_id", "known", "parse", "read", "turtle", "vocabulary"]

@@ -131,3 +131,13 @@ def test_malformed_decisions_are_refused() -> None:
                                                                                      "status": 3}]):
         with pytest.raises(ReviewRefused):
             review.decisions_from(items)
+
+
+def test_an_entity_a_version_added_may_be_a_target(read: review.Review) -> None:
+    added = frozenset({'<https://ttc-kg.example/id/Thymoma> <http://www.w3.org/2004/02/skos/core#prefLabel> '
+                       '"Thymoma"@en .'})
+    with pytest.raises(ReviewRefused):
+        _apply(read, Decision(P + "treats-lung-cancer", "accept", target="ttc:Thymoma"))
+    accepted = review.apply(read, [Decision(P + "treats-lung-cancer", "accept", target="ttc:Thymoma")],
+                            review.known(review.DATA_DIR, added))
+    assert (DEPT, KG.treatsCondition, TTC.Thymoma, KG.Stated) in _claims(accepted)
