@@ -72,7 +72,7 @@ def test_accept_one_reject_one_and_the_graph_and_its_versions_show_it(server: st
     assert newest["source"] == "riverside-chest-clinic.txt"
 
 
-def test_the_page_speaks_chinese_and_a_wrong_token_is_refused_in_it(server: str, browser: Any) -> None:
+def test_the_page_speaks_chinese_a_wrong_token_is_refused_and_an_edit_is_written(server: str, browser: Any) -> None:
     with visit(browser, f"{server}/curate?lang=zh") as seen:
         page = seen.page
         assert page.inner_text("h1") == "审核建议"
@@ -86,3 +86,13 @@ def test_the_page_speaks_chinese_and_a_wrong_token_is_refused_in_it(server: str,
         _load(page)
         assert page.locator("#sentences > li.empty p.none").first.inner_text() == "本句没有建议。"
         assert axe_violations(page) == []
+        figure = page.locator(f'fieldset[data-iri="{P}fig-surgeons"]')
+        figure.locator("summary").click()
+        figure.get_by_label("中文名称").fill("胸外科医生")  # changing a field accepts the proposal
+        assert figure.locator("input[value=accept]").is_checked()
+        assert page.inner_text("#tally") == "已接受：1 · 已拒绝：0 · 未决定：6"
+        page.click("#commit")
+        done = poll(page, "document.querySelector('#result.done') && document.querySelector('#result').innerText")
+        assert "接受 1 条，拒绝 0 条" in done
+    assert ask(server, f'ASK {{ <{P}fig-surgeons> <http://www.w3.org/2000/01/rdf-schema#label> "胸外科医生"@zh-Hans ; '
+                       f'<{KG}status> <{KG}Stated> }}')
