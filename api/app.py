@@ -18,7 +18,19 @@ from api.auth import tokens_of
 from api.pages import CSP
 from api.ratelimit import RateLimit
 from api.request_limits import RequestLimits
-from api.routes import catalog, downloads, fhir, linkeddata, network, pages, referral, sparql, updates, vocabulary
+from api.routes import (
+    catalog,
+    curate,
+    downloads,
+    fhir,
+    linkeddata,
+    network,
+    pages,
+    referral,
+    sparql,
+    updates,
+    vocabulary,
+)
 from graph.changes import open_content
 from graph.settings import Settings
 from graph.workers import prepare_base, serving_store
@@ -106,6 +118,7 @@ def create_app(settings: Settings) -> FastAPI:
                   docs_url=None, redoc_url=None, telemetry=_NO_TELEMETRY)
     app.state.settings, app.state.catalog = settings, query_catalog
     errors.install(app)
+    curate.install(app)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
                            allow_methods=["GET", "POST"], allow_headers=["Accept", "Content-Type"])
@@ -116,7 +129,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.include_router(catalog.named_query_routes(query_catalog))  # before /queries/{name}, which it documents
     for router in (pages.router, downloads.router, linkeddata.router, fhir.router, sparql.router, catalog.router,
-                   vocabulary.router, referral.router, network.router, updates.router):
+                   vocabulary.router, referral.router, network.router, updates.router, curate.router):
         app.include_router(router)
     app.mount("/static/editor", StaticFiles(directory=STATIC / "editor"), name="editor-static")
     for name, directory in vendor.items():  # installed by `npm ci --prefix web` (make setup)

@@ -178,5 +178,95 @@ NETWORK: dict[str, dict[str, str]] = {
     },
 }
 
+#: The curator's review page (/curate): the template's words and, as JSON in the page, every string curate.js adds.
+CURATE: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Review proposals",
+        "intro": "Check what the proposer read in a department's description before any of it enters the graph. "
+                 "Every proposal is shown in its sentence: accept it, change it, or reject it. Nothing is written "
+                 "until you press a button in step 3, and only what you accepted is written.",
+        "step_load": "1. Your update token and the proposals file",
+        "token": "Update token", "token_hint": "The token you change the graph with. It stays in this page only.",
+        "file": "Proposals file (.ttl, written by thoracic-kg propose)", "open": "Show the proposals",
+        "step_review": "2. The text, sentence by sentence",
+        "legend": "Highlighted words are what a proposal was read from; the small number after them is the proposal's "
+                  "number. Where two proposals share words, the highlight is darker.",
+        "step_finish": "3. Write what you accepted",
+        "message": "Why this change is made (kept with the version)",
+        "commit": "Write the accepted proposals into the graph", "export_zip": "Download for graph/data (.zip)",
+        "export_turtle": "Download as Turtle (.ttl)",
+        "finish_note": "Rejected and undecided proposals leave no trace. The graph checks everything you accepted "
+                       "exactly as it checks hand-curated data; if a rule is broken, nothing is written and the "
+                       "reasons are listed here.",
+        "noscript": "This page needs JavaScript to read the proposals file on your computer.",
+        "reading": "Reading the proposals file…", "no_token": "Enter your update token first.",
+        "no_file": "Choose a proposals file first.",
+        "summary": "{name} · {department} · {sentences} sentences, {proposals} proposals, {empty} sentences with "
+                   "no proposal",
+        "sentence": "Sentence {n}", "no_proposal": "No proposal in this sentence.",
+        "proposal": "Proposal {n}", "found_by": "Found by: ", "confidence": "confidence {pct} %",
+        "quote": "Read from: ", "proposed_status": "Suggested status: ", "note": "Why: ",
+        "accept": "Accept", "reject": "Reject", "undecided": "Not decided yet",
+        "decision": "Decision on proposal {n}", "edit": "Change before accepting",
+        "status": "Status", "target": "Entity (ttc:Name or full IRI)", "label_en": "English label",
+        "label_zh": "Chinese label", "hidden_label": "The slip as written", "note_en": "Why, in English",
+        "note_zh": "Why, in Chinese", "edit_hint": "Changing a field accepts the proposal with your change.",
+        "tally": "Accepted: {accepted} · rejected: {rejected} · not decided: {undecided}",
+        "working": "Checking and writing…", "exporting": "Checking…",
+        "committed": "Written as version {id} by {by}: {accepted} accepted, {rejected} rejected.",
+        "versions": "See every version", "exported": "Checked and downloaded: {file}",
+        "refused": "Nothing was written.", "violations": "Rules broken:", "failed": "The server could not answer: ",
+        "kind.entity": "mention of a known entity", "kind.relation": "relation",
+        "kind.new-condition": "new condition", "kind.new-procedure": "new procedure", "kind.figure": "figure",
+        "kind.slip": "probable slip",
+        "says.entity": "The text names {target}.", "says.new": "A new entry for the graph: {label}.",
+        "says.figure": "{label}: {value} (about {target}).",
+        "says.slip": "“{label}” is a slip for {target}: it becomes a hidden search label.",
+        "status.Stated": "stated", "status.Implied": "implied", "status.Ambiguous": "ambiguous",
+        "status.Inferred": "inferred",
+    },
+    "zh": {
+        "title": "审核建议",
+        "intro": "在科室自述中由建议程序读出的内容进入图谱之前，先在这里核对。每条建议都显示在它所在的句子里："
+                 "可以接受、修改或拒绝。在您按下第 3 步的按钮之前不会写入任何内容，而且只写入您接受的建议。",
+        "step_load": "1. 您的更新令牌和建议文件",
+        "token": "更新令牌", "token_hint": "您用来更改图谱的令牌，只保留在本页面中。",
+        "file": "建议文件（.ttl，由 thoracic-kg propose 生成）", "open": "显示建议",
+        "step_review": "2. 原文，逐句显示",
+        "legend": "高亮的文字是某条建议的出处，其后的小号数字是建议的编号。两条建议共用的文字，高亮颜色更深。",
+        "step_finish": "3. 写入您接受的建议",
+        "message": "此次更改的原因（随版本保存）",
+        "commit": "把接受的建议写入图谱", "export_zip": "下载供 graph/data 使用的文件（.zip）",
+        "export_turtle": "下载为 Turtle 文件（.ttl）",
+        "finish_note": "被拒绝和未决定的建议不留任何痕迹。图谱对您接受的内容所做的检查与对人工编审数据的检查完全相同；"
+                       "若违反任何规则，则不写入任何内容，并在此列出原因。",
+        "noscript": "本页面需要 JavaScript 才能读取您电脑上的建议文件。",
+        "reading": "正在读取建议文件…", "no_token": "请先输入您的更新令牌。",
+        "no_file": "请先选择建议文件。",
+        "summary": "{name} · {department} · 共 {sentences} 句、{proposals} 条建议，其中 {empty} 句没有建议",
+        "sentence": "第 {n} 句", "no_proposal": "本句没有建议。",
+        "proposal": "建议 {n}", "found_by": "发现依据：", "confidence": "置信度 {pct}%",
+        "quote": "出处：", "proposed_status": "建议的依据状态：", "note": "原因：",
+        "accept": "接受", "reject": "拒绝", "undecided": "尚未决定",
+        "decision": "对建议 {n} 的决定", "edit": "接受前修改",
+        "status": "依据状态", "target": "实体（ttc:名称 或完整 IRI）", "label_en": "英文名称",
+        "label_zh": "中文名称", "hidden_label": "原文中的笔误写法", "note_en": "原因（英文）",
+        "note_zh": "原因（中文）", "edit_hint": "修改任一字段即表示接受该建议并采用您的修改。",
+        "tally": "已接受：{accepted} · 已拒绝：{rejected} · 未决定：{undecided}",
+        "working": "正在检查并写入…", "exporting": "正在检查…",
+        "committed": "已由 {by} 写入为版本 {id}：接受 {accepted} 条，拒绝 {rejected} 条。",
+        "versions": "查看所有版本", "exported": "已检查并下载：{file}",
+        "refused": "未写入任何内容。", "violations": "违反的规则：", "failed": "服务器无法应答：",
+        "kind.entity": "提到已知实体", "kind.relation": "关系",
+        "kind.new-condition": "新疾病", "kind.new-procedure": "新诊疗项目", "kind.figure": "数字",
+        "kind.slip": "可能的笔误",
+        "says.entity": "原文提到 {target}。", "says.new": "图谱的新条目：{label}。",
+        "says.figure": "{label}：{value}（关于 {target}）。",
+        "says.slip": "“{label}”是 {target} 的笔误：它将成为隐藏的检索名称。",
+        "status.Stated": "明确陈述", "status.Implied": "措辞暗示", "status.Ambiguous": "有歧义",
+        "status.Inferred": "推断",
+    },
+}
 
-__all__ = ["EDITOR", "ENTITY", "NETWORK", "ONTOLOGY"]
+
+__all__ = ["CURATE", "EDITOR", "ENTITY", "NETWORK", "ONTOLOGY"]

@@ -29,7 +29,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal
 
 from graph.build import Built, Inputs, build
 from graph.departments import department_data, department_sources
@@ -349,6 +349,39 @@ class Content:
                                        sources=tuple(sorted({*head.sources, name})),
                                        message=message or f"source document {name} (sha256 {digest[:12]})")
 
+    def curate(self, lines: set[str], source: str, text: bytes, *, by: str, message: str) -> Version:
+        """Add a curator's accepted statements (N-Triples lines, `graph.propose.review`) and, unless it is held
+        already, the source document they quote, as one version validated like a build: a refusal adds neither.
+        A held document must have this very text (evidence quotes it); a new one is kept as `add_source` keeps it."""
+        self._writable()
+        if not re.match(_SOURCE_NAME, source):
+            raise ChangeRefused([Problem("source", f"{source!r} is no source document name: letters, digits, '.', "
+                                         "'_' and '-', ending in .txt", focus=source)])
+        with self.ledger.writing():
+            self._open_run()
+            head = self.head()
+            assert head is not None
+            shipped = [self.data_dir / "source" / source,
+                       *(p for p in department_sources(self.departments) if p.name == source)]
+            kept = self.ledger.sources_dir / source
+            held = next((p for p in shipped if p.exists()), kept if source in head.sources else None)
+            if held is not None and held.read_bytes() != text:
+                raise ChangeConflict(f"a source document named {source} is already held with other text; evidence "
+                                     "may quote it, so it is never replaced: propose from the held text, or under "
+                                     "a new name")
+            sources = head.sources
+            if held is None:
+                if kept.exists() and kept.read_bytes() != text:
+                    raise ChangeConflict(f"a source document named {source} was uploaded before with other text; "
+                                         "it is never replaced: propose under a new name")
+                if not kept.exists():
+                    self.ledger.keep_source(source, text)  # named by no version until the commit: not yet in effect
+                sources = tuple(sorted({*head.sources, source}))
+            before = self.curated_lines()
+            after = _canonical(before | {_tag_case(line) for line in _not_held(lines, before)})
+            return self._commit_change(after, by=by, message=message, kind="curate", before=before,
+                                       sources=sources, source=source if held is None else None)
+
     def sync_audit(self, store) -> None:  # type: ignore[no-untyped-def]
         """Give a remote server the audit trail it lacks (a fresh server, or one loaded before any change)."""
         versions = self.ledger.all()
@@ -518,6 +551,41 @@ def _canonical(lines: set[str]) -> set[str]:
     graph = Graph()
     graph.parse(data="\n".join(sorted(lines)), format="nt")
     return set(canonical_lines(graph))
+
+
+def _not_held(lines: set[str], held: set[str]) -> set[str]:
+    """`lines` without the blank-node structures `held` already has (a claim accepted twice is one claim): a blank
+    node whose statements, nested blank nodes and the statements pointing to it are all held is left out."""
+    new, old = Graph(), Graph()
+    new.parse(data="\n".join(sorted(lines)), format="nt")
+    old.parse(data="\n".join(sorted(held)), format="nt")
+    kept = {_shape(old, node) for node in set(old.subjects()) if isinstance(node, BNode)}
+    dropped: set = set()
+    for node in {n for n in new.subjects() if isinstance(n, BNode)}:
+        if _shape(new, node) in kept:
+            dropped |= _nested(new, node)
+    kept_new = Graph()
+    for s, p, o in new:
+        if s not in dropped and o not in dropped:
+            kept_new.add((s, p, o))
+    return set(served_lines(kept_new.serialize(format="nt", encoding="utf-8")))
+
+
+def _signature(graph: Graph, node: BNode) -> frozenset:
+    return frozenset((p, _signature(graph, o) if isinstance(o, BNode) else o) for p, o in graph.predicate_objects(node))
+
+
+def _shape(graph: Graph, node: BNode) -> tuple:
+    return _signature(graph, node), frozenset((s if not isinstance(s, BNode) else None, p)
+                                              for s, p in graph.subject_predicates(node))
+
+
+def _nested(graph: Graph, node: BNode) -> set:
+    found = {node}
+    for obj in graph.objects(node, None):
+        if isinstance(obj, BNode) and obj not in found:
+            found |= _nested(graph, obj)
+    return found
 
 
 _TAG = re.compile(r'"@([A-Za-z]+(?:-[A-Za-z0-9]+)*) \.$')

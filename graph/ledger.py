@@ -43,7 +43,7 @@ VERSION_IRI = f"{BASE}version/"
 AGENT_IRI = f"{BASE}agent/"
 _VERSION_FILE = re.compile(r"^(\d{6,})\.json$")
 #: Kinds of version; `build` starts a run of changes (it changes nothing itself).
-KINDS = ("build", "update", "graph-store", "rollback", "source", "carry")
+KINDS = ("build", "update", "graph-store", "rollback", "source", "carry", "curate")
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,8 @@ CONFIG = {
     # FHIR searches build and validate every resource on each request (about 0.3 s): fewer generated ones there
     "operations": [{"include-path-regex": "^/fhir/", "generation": {"max-examples": 2}},
                    # the update routes: each accepted change is a build of several seconds
-                   {"include-tag": "updates", "generation": {"max-examples": 2}}],
+                   {"include-tag": "updates", "generation": {"max-examples": 2}},
+                   {"include-tag": "curation", "generation": {"max-examples": 2}}],
 }
 
 
@@ -64,7 +65,8 @@ def test_the_served_document_is_the_one_fuzzed(client: httpx.Client) -> None:
 
 #: The operations that change the graph. The hostile server has no token configured, so there they answer 403;
 #: they are fuzzed again against the update server with its token, so that requests reach the routes' own checks.
-WRITES = ["sparql_update", "graph_store_put", "graph_store_post", "graph_store_delete", "rollback", "upload_source"]
+WRITES = ["sparql_update", "graph_store_put", "graph_store_post", "graph_store_delete", "rollback", "upload_source",
+          "curate_review", "curate_commit", "curate_export"]
 _IDS = [operation["operationId"] for operations in DOCUMENT["paths"].values() for operation in operations.values()]
 
 

@@ -31,6 +31,8 @@ PAGES = {
     "entity": ("/entity?id=ttc:LungCancer", "h1"),
     "entity-zh": ("/entity?id=ttc:LungCancer&lang=zh", "h1"),
     "ontology-zh": ("/ontology?lang=zh", "h1"),
+    "curate": ("/curate", "h1"),
+    "curate-zh": ("/curate?lang=zh", "h1"),
     "api-docs": ("/docs", ".opblock"),
     "api-docs-zh": ("/docs?lang=zh", ".opblock"),
 }
