@@ -124,7 +124,8 @@ def test_openapi_lists_the_sparql_media_types() -> None:
     unprocessable = {path: operation["responses"]["422"] for path, operations in schema["paths"].items()
                      for operation in operations.values() if "422" in operation.get("responses", {})}
     assert unprocessable and all("text/plain" in answer["content"] for answer in unprocessable.values())
-    changes = {"/update", "/rdf-graphs", "/api/versions/{version_id}/rollback", "/api/sources/{name}"}
+    changes = {"/update", "/rdf-graphs", "/api/versions/{version_id}/rollback", "/api/sources/{name}",
+               "/api/curate/review", "/api/curate/commit", "/api/curate/export"}
     assert all(set(answer["content"]) == {"text/plain"} for path, answer in unprocessable.items()
                if path != "/entity" and path not in changes)
     # a refused change is a JSON list of violations (rule, focus, message); a bad parameter still plain text
