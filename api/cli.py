@@ -439,13 +439,13 @@ def render(
 
 
 #: The formats `export` writes as files into a folder (-o DIR), as /downloads serves them; the others are the network's.
-FILE_FORMATS = ("ttl", "nt", "trig", "jsonld", "csv", "fhir")
+FILE_FORMATS = ("ttl", "nt", "trig", "nq", "jsonld", "csv", "fhir")
 
 
 @app.command("export")
 def export_command(
     fmt: Annotated[str, typer.Option("--format", "-f", help="The network: graphml, gexf or json (node-link), to -o FILE "
-                                                            "or standard output. The downloads: ttl, nt, trig, jsonld "
+                                                            "or standard output. The downloads: ttl, nt, trig, nq, jsonld "
                                                             "(graph and ontology), csv (the zip of tables) or fhir (a "
                                                             "Bundle per resource type and the CapabilityStatement), "
                                                             "into -o DIR.")]

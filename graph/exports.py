@@ -2,10 +2,10 @@
 CSV tables (one per class) for spreadsheets.
 
 Everything is generated from the build's canonical N-Triples, so every file holds exactly the triples the
-SPARQL endpoint serves, and the same build always gives the same bytes. The named graphs of the TriG file
-partition the graph by subject (`graph_of`): the vocabulary the ontology files describe, the ICD-10 codes, and
-the center's own facts with what the build derives from them. Imports rdflib, pyoxigraph (as a parser and
-serialiser only) and `graph`; never FastAPI.
+SPARQL endpoint serves, and the same build always gives the same bytes. The named graphs of the TriG and N-Quads
+files are `graph.partition`'s: the ontology, the ICD-10 codes, each department's own facts (the center's in
+`…/graph/center`), and what several or no departments' words are behind. Imports rdflib, pyoxigraph (as a parser
+and serialiser only) and `graph`; never FastAPI.
 """
 
 from __future__ import annotations
@@ -24,25 +24,13 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 import ontology
-from graph.namespaces import BASE, ICD10, ONTOLOGY, PREFIXES, bind_prefixes, parse_published, read_published
+from graph.namespaces import BASE, ONTOLOGY, PREFIXES, bind_prefixes, read_published
+from graph.partition import CENTER_GRAPH, ICD10_GRAPH, ONTOLOGY_GRAPH, NamedGraph, partition
 from graph.store import compact_jsonld
 from graph.vocabulary import curie, serialize_model
 
 #: Where the graph's own IRIs live (VoID's uriSpace).
 URI_SPACE = BASE
-#: The named graphs of the TriG download, by what their triples are about.
-GRAPH_NS = URI_SPACE + "graph/"
-ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
-ICD10_GRAPH = GRAPH_NS + "icd10"
-CENTER_GRAPH = GRAPH_NS + "center"
-NAMED_GRAPHS: dict[str, str] = {
-    ONTOLOGY_GRAPH: "The vocabulary: every triple about a class, property or individual the ontology files describe "
-                    "(schema.org, SKOS and PROV-O terms restated there included), with what the build entails about them.",
-    ICD10_GRAPH: "The WHO ICD-10 codes the conditions map to, with WHO's English titles.",
-    CENTER_GRAPH: "The Thoracic Tumor Center's facts: its services, conditions, equipment, figures and statements, "
-                  "every claim with its status and evidence span, the source document, and what the build derives "
-                  "from them.",
-}
 #: The ontology file's own graph name in ontology.trig: the owl:Ontology IRI.
 ONTOLOGY_IRI = ONTOLOGY
 
@@ -51,11 +39,14 @@ RDF_FORMATS: dict[str, tuple[str, str]] = {
     "turtle": ("text/turtle", "ttl"),
     "ntriples": ("application/n-triples", "nt"),
     "trig": ("application/trig", "trig"),
+    "nquads": ("application/n-quads", "nq"),
     "jsonld": ("application/ld+json", "jsonld"),
 }
+#: The formats that carry the named graphs.
+QUAD_FORMATS = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS}
 #: Short names (CLI, file extensions) → format.
 FORMAT_NAMES = {"ttl": "turtle", "turtle": "turtle", "nt": "ntriples", "ntriples": "ntriples", "trig": "trig",
-                "jsonld": "jsonld", "json-ld": "jsonld"}
+                "nq": "nquads", "nquads": "nquads", "jsonld": "jsonld", "json-ld": "jsonld"}
 ZIP_MEDIA_TYPE = "application/zip"
 TABLES_ZIP = "thoracic-kg-tables.zip"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -70,45 +61,24 @@ def media_type(fmt: str) -> str:
     return media + "; charset=utf-8" if media.startswith("text/") else media
 
 
-@cache
-def ontology_terms() -> frozenset[str]:
-    """Every IRI the ontology files describe (a subject there): the terms whose triples form the ontology graph."""
-    terms: set[str] = set()
-    for path in ontology.MODEL_FILES:
-        terms.update(str(s) for s in parse_published(path).subjects() if isinstance(s, URIRef))
-    return frozenset(terms)
+def graph_sizes(ntriples: bytes) -> dict[str, int]:
+    """Triples per named graph (for the manifest and VoID): `graph.partition`'s graphs, in graph-name order."""
+    return partition(ntriples).sizes()
 
 
-def graph_of(subject: str) -> str:
-    """The named graph a triple goes to, by its subject.
-
-    Example:
-        >>> graph_of(BASE + "ontology#offers") == ONTOLOGY_GRAPH
-        True
-        >>> graph_of(BASE + "id/LungCancer") == CENTER_GRAPH
-        True
-    """
-    if subject in ontology_terms():
-        return ONTOLOGY_GRAPH
-    if subject.startswith(str(ICD10)):
-        return ICD10_GRAPH
-    return CENTER_GRAPH
-
-
-def graph_sizes(graph: Graph) -> dict[str, int]:
-    """Triples per named graph (for the manifest and VoID)."""
-    sizes = dict.fromkeys(NAMED_GRAPHS, 0)
-    for subject in graph.subjects(unique=False):
-        sizes[graph_of(str(subject))] += 1
-    return sizes
+def named_graphs(ntriples: bytes) -> dict[str, NamedGraph]:
+    """The named graphs of the TriG and N-Quads downloads, with their titles, descriptions and triple counts."""
+    return partition(ntriples).graphs
 
 
 @lru_cache(maxsize=4)
 def graph_file(ntriples: bytes, fmt: str) -> bytes:
-    """The whole graph in `fmt` (turtle, ntriples, trig, jsonld); TriG puts each triple in its named graph.
+    """The whole graph in `fmt` (turtle, ntriples, trig, nquads, jsonld); TriG and N-Quads put each triple in its
+    named graph (`graph.partition`), one block per graph.
 
     Example:
-        >>> trig = graph_file(f'<{BASE}id/A> <urn:p> "x" .\\n'.encode(), "trig").decode()
+        >>> center = f'<{BASE}id/Center> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{BASE}ontology#ClinicalCenter>'
+        >>> trig = graph_file(f'{center} .\\n<{BASE}id/A> <urn:p> "x" .\\n'.encode(), "trig").decode()
         >>> f"<{BASE}graph/center> {{" in trig
         True
     """
@@ -116,24 +86,43 @@ def graph_file(ntriples: bytes, fmt: str) -> bytes:
         return ntriples
     if fmt == "jsonld":
         return compact_jsonld(ntriples)
-    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
     if fmt == "turtle":
+        triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES)) or b""
-    if fmt == "trig":
-        quads = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph_of(q.subject.value))) for q in triples]
-        quads.sort(key=lambda q: str(q.graph_name))  # one block per graph, N-Triples order kept inside it
-        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=dict(PREFIXES)) or b""
+    if fmt in QUAD_FORMATS:
+        return _quads_file(partition(ntriples).quads, fmt)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+@lru_cache(maxsize=8)
+def department_file(ntriples: bytes, key: str, fmt: str) -> bytes | None:
+    """One department's named graph alone (its key as GET /api/departments gives it: `Center`, `syn-0001`) in TriG
+    or N-Quads, or None when no department has that key.
+
+    Example:
+        >>> nt = f'<{BASE}id/Center> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{BASE}ontology#ClinicalCenter> .\\n'
+        >>> department_file(nt.encode(), "Center", "nquads").decode().split()[-2] == f"<{CENTER_GRAPH}>"
+        True
+        >>> department_file(nt.encode(), "syn-9999", "trig") is None
+        True
+    """
+    found = partition(ntriples)
+    graph = found.department_graph(key)
+    return None if graph is None else _quads_file(found.of(graph.iri), fmt)
+
+
+def _quads_file(quads: list[ox.Quad], fmt: str) -> bytes:
+    return ox.serialize(quads, format=QUAD_FORMATS[fmt], prefixes=dict(PREFIXES)) or b""  # N-Quads has none: ignored
 
 
 @cache
 def ontology_file(fmt: str) -> bytes:
-    """The ontology (`ontology/thoracic.ttl`) in `fmt`; Turtle is the file itself, comments included, and TriG
-    holds it in one graph named by the ontology's IRI."""
-    if fmt == "trig":
+    """The ontology (`ontology/thoracic.ttl`) in `fmt`; Turtle is the file itself, comments included, and TriG and
+    N-Quads hold it in one graph named by the ontology's IRI."""
+    if fmt in QUAD_FORMATS:
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_IRI))
                  for t in ox.parse(read_published(ontology.MODEL), format=ox.RdfFormat.TURTLE)]
-        return ox.serialize(sorted(quads, key=str), format=ox.RdfFormat.TRIG, prefixes=dict(PREFIXES)) or b""
+        return _quads_file(sorted(quads, key=str), fmt)
     return serialize_model(fmt)
 
 
@@ -274,7 +263,7 @@ def _parse(ntriples: bytes) -> Graph:
 
 
 def written(ntriples: bytes, fmt: str) -> dict[str, bytes]:
-    """The download files of one CLI format: file name → bytes (`ttl`, `nt`, `trig`, `jsonld`, `csv`)."""
+    """The download files of one CLI format: file name → bytes (`ttl`, `nt`, `trig`, `nq`, `jsonld`, `csv`)."""
     if fmt == "csv":
         return {TABLES_ZIP: tables_zip(ntriples)}
     name = FORMAT_NAMES[fmt]
@@ -282,5 +271,6 @@ def written(ntriples: bytes, fmt: str) -> dict[str, bytes]:
     return {f"graph.{extension}": graph_file(ntriples, name), f"ontology.{extension}": ontology_file(name)}
 
 
-__all__ = ["CENTER_GRAPH", "ICD10_GRAPH", "NAMED_GRAPHS", "ONTOLOGY_GRAPH", "RDF_FORMATS", "TABLES_ZIP", "Table",
-           "graph_file", "graph_of", "graph_sizes", "media_type", "ontology_file", "tables", "tables_zip", "written"]
+__all__ = ["CENTER_GRAPH", "ICD10_GRAPH", "ONTOLOGY_GRAPH", "QUAD_FORMATS", "RDF_FORMATS", "TABLES_ZIP", "Table",
+           "department_file", "graph_file", "graph_sizes", "media_type", "named_graphs", "ontology_file", "tables",
+           "tables_zip", "written"]

@@ -1,6 +1,7 @@
 """The VoID description of the dataset (`/.well-known/void`), from the build manifest.
 
-The dataset, its named graphs (the TriG download's, `graph.exports.NAMED_GRAPHS`) as subsets, triples and
+The dataset, its named graphs (the TriG and N-Quads downloads', `graph.partition`: each department's own) as subsets,
+with their titles and descriptions in English and Chinese, triples and
 entities per class and per property, the SPARQL endpoint, the dumps, example resources, the source document and
 the licence: the one set with TKG_LICENSE, otherwise a statement that none is given (none is invented). URLs
 of the service (endpoint, dumps) are where this service answers; the dataset's IRIs stay the graph's own.
@@ -15,8 +16,9 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
 
-from graph.exports import NAMED_GRAPHS, RDF_FORMATS, URI_SPACE
+from graph.exports import QUAD_FORMATS, RDF_FORMATS, URI_SPACE
 from graph.namespaces import KG, OA, PREFIXES, SCHEMA, TTC
+from graph.partition import FIXED
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -28,7 +30,11 @@ DATASET = URIRef(URI_SPACE + ".well-known/void#dataset")
 EXAMPLES = (TTC.Center, TTC.LungCancer, TTC.EsophagealCancer, TTC.ThoracoscopicSurgery, TTC.PETCT)
 VOCABULARIES = (str(SCHEMA), "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/prov#", str(OA), str(KG))
 _DUMP_FEATURES = {"turtle": FORMATS.Turtle, "ntriples": FORMATS["N-Triples"], "trig": FORMATS.TriG,
-                  "jsonld": FORMATS["JSON-LD"]}
+                  "nquads": FORMATS["N-Quads"], "jsonld": FORMATS["JSON-LD"]}
+_LANGS = {"en": "en", "zh": "zh-Hans"}
+_IN_DUMP = {"en": " The triples of this named graph in the TriG and N-Quads dumps; the SPARQL endpoint holds the "
+                  "union of the named graphs in its default graph.",
+            "zh": "TriG 和 N-Quads 下载中此命名图的三元组；SPARQL 端点的默认图是全部命名图的并集。"}
 CONTEXT = {**PREFIXES, "void": str(VOID), "sd": str(SD), "dcterms": str(DCTERMS), "foaf": str(FOAF),
            "formats": str(FORMATS)}
 MEDIA_TYPES = {"turtle": "text/turtle", "jsonld": "application/ld+json"}
@@ -100,15 +106,25 @@ def void_graph(manifest: Mapping[str, Any], base_url: str, *, license: str | Non
             add((DATASET, term, partition))
             add((partition, measure, URIRef(iri)))
             add((partition, count_term, _count(count)))
+    described = manifest.get("named_graphs") or {}
     for iri, count in (statistics.get("graphs") or {}).items():
         subset = URIRef(iri)
         add((DATASET, VOID.subset, subset))
         add((subset, RDF.type, VOID.Dataset))
-        add((subset, DCTERMS.description, Literal(
-            f"{NAMED_GRAPHS.get(iri, '')} The triples of the named graph <{iri}> of the TriG dump; the SPARQL "
-            "endpoint holds the union of the named graphs in its default graph.".strip(), lang="en")))
+        named = described.get(iri) or {}
+        title = named.get("title") or FIXED.get(iri, ({}, {}))[0]
+        description = named.get("description") or FIXED.get(iri, ({}, {}))[1]
+        for lang, tag in _LANGS.items():
+            if lang in title:
+                add((subset, DCTERMS.title, Literal(title[lang], lang=tag)))
+            add((subset, DCTERMS.description, Literal((description.get(lang, "") + _IN_DUMP[lang]).strip(), lang=tag)))
         add((subset, VOID.triples, _count(count)))
-        add((subset, VOID.dataDump, URIRef(f"{base_url}/downloads/graph.trig")))
+        for fmt in QUAD_FORMATS:
+            add((subset, VOID.dataDump, URIRef(f"{base_url}/downloads/graph.{RDF_FORMATS[fmt][1]}")))
+            if named.get("key"):
+                add((subset, VOID.dataDump, URIRef(f"{base_url}/departments/{named['key']}.{RDF_FORMATS[fmt][1]}")))
+        if named.get("department"):
+            add((subset, VOID.rootResource, URIRef(named["department"])))
     return graph
 
 

@@ -13,13 +13,22 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from api.deps import snapshot
-from graph.exports import CSV_MEDIA_TYPE, RDF_FORMATS, TABLES_ZIP, ZIP_MEDIA_TYPE, graph_file, media_type, ontology_file
+from graph.exports import (
+    CSV_MEDIA_TYPE,
+    QUAD_FORMATS,
+    RDF_FORMATS,
+    TABLES_ZIP,
+    ZIP_MEDIA_TYPE,
+    graph_file,
+    media_type,
+    ontology_file,
+)
 from graph.exports import table_file as csv_table
 from graph.exports import tables_zip as csv_zip
 
 router = APIRouter(tags=["downloads"])
 
-_WORDS = {"turtle": "Turtle", "ntriples": "N-Triples", "trig": "TriG", "jsonld": "JSON-LD"}
+_WORDS = {"turtle": "Turtle", "ntriples": "N-Triples", "trig": "TriG", "nquads": "N-Quads", "jsonld": "JSON-LD"}
 
 
 def _attachment(body: bytes, media: str, filename: str) -> Response:
@@ -37,8 +46,9 @@ def _graph_route(fmt: str) -> Callable[[Request], Response]:
         return _attachment(graph_file(snapshot(request).ntriples, fmt), media_type(fmt), filename)
 
     download.__doc__ = (f"The whole built graph as {_WORDS[fmt]}" + (
-        ": each triple in its named graph (the ontology's terms, the ICD-10 codes, the center's facts)."
-        if fmt == "trig" else ", compacted with the project's prefixes as an embedded @context." if fmt == "jsonld"
+        ": each triple in its named graph (the ontology's terms, the ICD-10 codes, each department's own facts, and "
+        "what several or no departments' words are behind; /.well-known/void describes each graph)."
+        if fmt in QUAD_FORMATS else ", compacted with the project's prefixes as an embedded @context." if fmt == "jsonld"
         else ", abbreviated with the project's prefixes."))
     return download
 
@@ -50,16 +60,16 @@ def _ontology_route(fmt: str) -> Callable[[], Response]:
         return _attachment(ontology_file(fmt), media_type(fmt), filename)
 
     download.__doc__ = f"The OWL ontology (ontology/thoracic.ttl) as {_WORDS[fmt]}" + (
-        ", in one graph named by the ontology's IRI." if fmt == "trig" else ".")
+        ", in one graph named by the ontology's IRI." if fmt in QUAD_FORMATS else ".")
     return download
 
 
-for _fmt in ("turtle", "trig", "jsonld"):  # graph.nt is served by pages.py
+for _fmt in ("turtle", "trig", "nquads", "jsonld"):  # graph.nt is served by pages.py
     _ext = RDF_FORMATS[_fmt][1]
     router.add_api_route(f"/downloads/graph.{_ext}", _graph_route(_fmt), methods=["GET"], response_class=Response,
                          operation_id=f"download_graph_{_ext}", responses=_content(RDF_FORMATS[_fmt][0]),
                          summary=f"The whole graph ({_WORDS[_fmt]})")
-for _fmt in ("ntriples", "trig", "jsonld"):  # ontology.ttl, the file itself, is served by pages.py
+for _fmt in ("ntriples", "trig", "nquads", "jsonld"):  # ontology.ttl, the file itself, is served by pages.py
     _ext = RDF_FORMATS[_fmt][1]
     router.add_api_route(f"/downloads/ontology.{_ext}", _ontology_route(_fmt), methods=["GET"], response_class=Response,
                          operation_id=f"download_ontology_{_ext}", responses=_content(RDF_FORMATS[_fmt][0]),

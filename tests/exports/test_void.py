@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from graph.build import Built
-from graph.exports import NAMED_GRAPHS
+from graph.partition import CENTER_GRAPH, ICD10_GRAPH, ONTOLOGY_GRAPH
 from graph.void import DATASET, EXAMPLES, SD, VOID, void_graph
 
 
@@ -52,12 +52,15 @@ def test_void_gives_the_manifest_counts_named_graphs_endpoint_dumps_and_examples
     assert classes == statistics["classes"] and properties == statistics["properties"]
     assert classes["https://schema.org/MedicalCondition"] == manifest["classes"]["schema:MedicalCondition"]
     subsets = {str(s): graph.value(s, VOID.triples).toPython() for s in graph.objects(DATASET, VOID.subset)}
-    assert subsets == statistics["graphs"] and set(subsets) == set(NAMED_GRAPHS)
+    assert subsets == statistics["graphs"] and set(subsets) == {ONTOLOGY_GRAPH, ICD10_GRAPH, CENTER_GRAPH}
+    for subset in graph.objects(DATASET, VOID.subset):  # every graph titled and described in both languages
+        for term in (DCTERMS.title, DCTERMS.description):
+            assert {o.language for o in graph.objects(subset, term) if isinstance(o, Literal)} == {"en", "zh-Hans"}
     assert sum(subsets.values()) == manifest["triples"]
     base = "http://testserver"
     assert graph.value(DATASET, VOID.sparqlEndpoint) == URIRef(base + "/sparql")
     dumps = {str(d) for d in graph.objects(DATASET, VOID.dataDump)}
-    assert dumps == {f"{base}/downloads/graph.{ext}" for ext in ("ttl", "nt", "trig", "jsonld")}
+    assert dumps == {f"{base}/downloads/graph.{ext}" for ext in ("ttl", "nt", "trig", "nq", "jsonld")}
     for dump in dumps:
         assert client.get(dump.removeprefix(base)).status_code == 200, dump
     full = Graph().parse(data=built.ntriples, format="nt")
