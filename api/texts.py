@@ -269,4 +269,27 @@ CURATE: dict[str, dict[str, str]] = {
 }
 
 
-__all__ = ["CURATE", "EDITOR", "ENTITY", "NETWORK", "ONTOLOGY"]
+
+DOWNLOADS: dict[str, dict[str, str]] = {
+    "en": {
+        "unknown_department": "No department has the key {key}; GET /api/departments lists every department with "
+                              "the download of its named graph (graph.download).",
+    },
+    "zh": {
+        "unknown_department": "没有键为 {key} 的科室；GET /api/departments 列出全部科室及其命名图的下载地址"
+                              "（graph.download）。",
+    },
+}
+
+
+def both(table: dict[str, dict[str, str]], name: str, **values: str) -> str:
+    """One text in English, then in Chinese, for an answer with no page language (a download's 404).
+
+    Example:
+        >>> both(DOWNLOADS, "unknown_department", key="'x'").splitlines()[1].startswith("没有键为 'x'")
+        True
+    """
+    return "\n".join(table[lang][name].format(**values) for lang in ("en", "zh"))
+
+
+__all__ = ["CURATE", "DOWNLOADS", "EDITOR", "ENTITY", "NETWORK", "ONTOLOGY", "both"]

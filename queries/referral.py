@@ -21,6 +21,7 @@ from rdflib import Literal
 from rdflib.term import Node
 
 from graph.namespaces import KG, SCHEMA, TTC
+from graph.partition import department_graph_iri
 from graph.store import Store
 from queries.catalog import bind
 from queries.fhir import resource_id
@@ -357,8 +358,9 @@ LOOKUPS = {
 
 def departments(store: Store, index: LabelIndex, lang: str) -> list[dict[str, Any]]:
     """Every department (the real center first, synthetic ones marked) with its hospital and place where stated, how
-    many services, pieces of equipment and claims of its own the graph holds, its `key` (`Center`, `syn-0001`) and
-    the paths of its schema.org JSON-LD and FHIR Organization."""
+    many services, pieces of equipment and claims of its own the graph holds, its `key` (`Center`, `syn-0001`), the
+    paths of its schema.org JSON-LD and FHIR Organization, and its named graph (`graph.partition`) with the paths of
+    its TriG and N-Quads downloads."""
     claims = {str(row["department"]): int(_number(row["claims"])) for row in run_referral(store, "department_claims")}
     listed = index.departments_json(index.departments, lang)
     for entry in listed:
@@ -366,7 +368,9 @@ def departments(store: Store, index: LabelIndex, lang: str) -> list[dict[str, An
         key = resource_id(entry["id"])
         entry.update(key=key, services=len(department.services), equipment=len(department.equipment),
                      claims=claims.get(entry["id"], 0), jsonld=f"/departments/{key}.jsonld",
-                     fhir=f"/fhir/Organization/{key}")
+                     fhir=f"/fhir/Organization/{key}",
+                     graph={"iri": department_graph_iri(entry["id"]), "download": f"/departments/{key}.trig",
+                            "nquads": f"/departments/{key}.nq"})
     return listed
 
 

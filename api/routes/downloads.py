@@ -1,4 +1,5 @@
-"""`/downloads/…`: the whole graph and the ontology in every RDF syntax, and the CSV tables for spreadsheets.
+"""`/downloads/…`: the whole graph and the ontology in every RDF syntax, and the CSV tables for spreadsheets;
+`/departments/{key}.trig|.nq`: one department's named graph alone.
 
 The graph's N-Triples, the ontology's Turtle and the manifest stay in `pages.py`; the files are made by
 `graph.exports`, from the build this process serves.
@@ -13,12 +14,14 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from api.deps import snapshot
+from api.texts import DOWNLOADS, both
 from graph.exports import (
     CSV_MEDIA_TYPE,
     QUAD_FORMATS,
     RDF_FORMATS,
     TABLES_ZIP,
     ZIP_MEDIA_TYPE,
+    department_file,
     graph_file,
     media_type,
     ontology_file,
@@ -74,6 +77,32 @@ for _fmt in ("ntriples", "trig", "nquads", "jsonld"):  # ontology.ttl, the file 
     router.add_api_route(f"/downloads/ontology.{_ext}", _ontology_route(_fmt), methods=["GET"], response_class=Response,
                          operation_id=f"download_ontology_{_ext}", responses=_content(RDF_FORMATS[_fmt][0]),
                          summary=f"The ontology ({_WORDS[_fmt]})")
+
+
+def _department_route(fmt: str) -> Callable[..., Response]:
+    extension = RDF_FORMATS[fmt][1]
+
+    def download(request: Request, key: str = Path(description="The department's key as GET /api/departments lists "
+                                                               "it: `Center`, `syn-0001`.", max_length=200)) -> Response:
+        body = department_file(snapshot(request).ntriples, key, fmt)
+        if body is None:
+            return PlainTextResponse(both(DOWNLOADS, "unknown_department", key=repr(key[:100])), status_code=404)
+        return _attachment(body, media_type(fmt), f"{key}.{extension}")
+
+    download.__doc__ = (f"One department's named graph alone as {_WORDS[fmt]}: its node, its source document and "
+                        "evidence spans, its claims with their status, its figures and statements, and the relations "
+                        "the build materialises or entails from them only (graph.download of GET /api/departments).")
+    return download
+
+
+for _fmt in QUAD_FORMATS:
+    _ext = RDF_FORMATS[_fmt][1]
+    router.add_api_route(f"/departments/{{key}}.{_ext}", _department_route(_fmt), methods=["GET"],
+                         response_class=Response, operation_id=f"department_graph_{_ext}",
+                         responses={**_content(RDF_FORMATS[_fmt][0]),
+                                    404: {"description": "No department has that key (in English and Chinese).",
+                                          "content": {"text/plain": {}}}},
+                         summary=f"One department's named graph ({_WORDS[_fmt]})")
 
 
 @router.get("/downloads/tables.zip", operation_id="download_tables", response_class=Response,

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import LangDep, StoreDep, snapshot
 from api.i18n import page_lang
@@ -195,6 +195,14 @@ def center(request: Request, store: StoreDep, lang: LangDep, include: Include = 
     return ref.center_profile(store, _index(request, store), include=ref.parse_include(include), lang=lang)
 
 
+class DepartmentGraph(BaseModel):
+    """A department's own named graph in the TriG and N-Quads downloads, and where to download it alone."""
+
+    iri: str
+    download: str = Field(description="The department's named graph alone as TriG (`/departments/{key}.trig`).")
+    nquads: str = Field(description="The same graph as N-Quads (`/departments/{key}.nq`).")
+
+
 class DepartmentEntry(Department):
     """A department with what the graph holds of it."""
 
@@ -204,6 +212,7 @@ class DepartmentEntry(Department):
     claims: int
     jsonld: str
     fhir: str
+    graph: DepartmentGraph
 
 
 @router.get("/api/departments", operation_id="departments", tags=["referral"], response_model=list[DepartmentEntry])
