@@ -1,7 +1,8 @@
 """Many departments in one graph: who offers what, the `department=` filter, and the center alone unchanged.
 
 Three synthetic departments (seed 5) are built beside the shipped center with the build's own pipeline
-(`build --with`), loaded into a real Oxigraph store, and asked the coordinators' questions.
+(`build --with`, the package's `regional` fixture), loaded into a real Oxigraph store, and asked the coordinators'
+questions.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from graph.departments import build_with
 from graph.namespaces import KG, TTC
 from graph.problems import BuildRefused
 from graph.store import OxigraphStore
-from graph.synth import SYNTHETIC, generate
+from graph.synth import SYNTHETIC
 from queries import card as cards
 from queries import matching
 from queries import referral as ref
@@ -30,18 +31,6 @@ CENTER = str(TTC.Center)
 
 def department(number: int) -> str:
     return f"{SYNTHETIC}syn-{number:04d}/department"
-
-
-@pytest.fixture(scope="module")
-def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("region")
-    generate(3, 5, root)
-    return root
-
-
-@pytest.fixture(scope="module")
-def regional(region: Path) -> Built:
-    return build_with(region)
 
 
 @pytest.fixture(scope="module")

@@ -9,13 +9,14 @@ from dataclasses import replace
 import pytest
 
 from api.pages import render
-from api.texts import CURATE, EDITOR, ENTITY, ONTOLOGY
+from api.texts import CURATE, DOWNLOADS, EDITOR, ENTITY, ONTOLOGY
 from graph.namespaces import KG, TTC
 from graph.vocabulary import KIND_ZH, RELATION_ZH, Text, document, in_lang
 from queries.entity import ClaimView, EntityView, Value
 
 
-@pytest.mark.parametrize("table", [ONTOLOGY, ENTITY, EDITOR, CURATE], ids=["ontology", "entity", "editor", "curate"])
+@pytest.mark.parametrize("table", [ONTOLOGY, ENTITY, EDITOR, CURATE, DOWNLOADS],
+                         ids=["ontology", "entity", "editor", "curate", "downloads"])
 def test_every_string_exists_in_both_languages(table: dict[str, dict[str, str]]) -> None:
     assert set(table) == {"en", "zh"} and table["en"].keys() == table["zh"].keys()
     assert all(text.strip() for words in table.values() for text in words.values())
