@@ -8,10 +8,11 @@ department of a triple, in this order:
 
 1. a relation a claim materialises, or that the build entails from it (a super-property, an inverse): the
    departments claiming it (`kg:claimedBy`); a claim claimed by none makes it unattributed, never guessed;
-2. otherwise its subject's: the department's own IRIs (`ttc:`/`ev:`, the center's curated files, shared vocabulary
-   included; `synthetic/{id}/`), a claim's `kg:claimedBy`, the departments whose documents and spans the subject is
-   derived from (a synthetic hospital or city), and for a skolemised node (a code, a bound) the subjects that
-   point to it;
+2. otherwise its subject's: for a source document or evidence span, the department whose own node is derived from
+   that document (`graph.claims.attribution`'s rule: a document staff uploaded is nobody's); else the department's
+   own IRIs (`ttc:`/`ev:`, the center's curated files, shared vocabulary included; `synthetic/{id}/`), a claim's
+   `kg:claimedBy`, the departments whose documents and spans the subject is derived from (a synthetic hospital or
+   city), and for a skolemised node (a code, a bound) the subjects that point to it;
 3. an evidence link (`prov:wasDerivedFrom` a span) of a subject several departments name goes to the span's.
 
 One department: its graph; several: shared; none: unattributed. Same N-Triples, same partition, same bytes.
@@ -51,6 +52,7 @@ _DERIVED, _QUOTED = ox.NamedNode(_PROV + "wasDerivedFrom"), ox.NamedNode(_PROV +
 _PREF_LABEL = ox.NamedNode(_SKOS + "prefLabel")
 _CLAIM, _CLAIMED_BY, _STATUS = ox.NamedNode(str(KG.Claim)), ox.NamedNode(str(KG.claimedBy)), ox.NamedNode(str(KG.status))
 _CENTER_KIND, _SYNTHETIC = ox.NamedNode(str(KG.ClinicalCenter)), ox.NamedNode(str(KG.synthetic))
+_DOCUMENT, _SPAN = ox.NamedNode(str(KG.SourceDocument)), ox.NamedNode(str(KG.EvidenceSpan))
 _MATERIALISED = frozenset(ox.NamedNode(str(s)) for s in (KG.Stated, KG.Implied))  # graph.claims.MATERIALISED
 _TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 
@@ -271,24 +273,30 @@ class _Facts:
 
     def owners(self, node: ox.NamedNode | ox.BlankNode, seen: frozenset = frozenset()) -> frozenset:
         """The departments a subject belongs to (rule 2 of the module's docstring)."""
-        if node in self._owners:
-            return self._owners[node]  # type: ignore[no-any-return]
+        if node not in self._owners:
+            found = self._find(node, seen)
+            if seen:  # inside a cycle of skolemised nodes: not final
+                return found
+            self._owners[node] = found
+        return self._owners[node]  # type: ignore[no-any-return]
+
+    def _find(self, node: ox.NamedNode | ox.BlankNode, seen: frozenset) -> frozenset:
+        types = self.index[_TYPE].get(node, ())
+        if node in self.evidence or _DOCUMENT in types or _SPAN in types or node in self.index[_QUOTED]:
+            return frozenset(self.evidence.get(node, ()))  # a document no department is derived from is nobody's
+        if _CLAIM in types:
+            return frozenset(self.claimed_by.get(node, ()))
         iri = node.value
-        found: frozenset = frozenset()
         if iri.startswith(SYNTHETIC):
             space = SYNTHETIC + iri[len(SYNTHETIC):].split("/", 1)[0] + "/"
-            found = frozenset({self._own_space[space]}) if space in self._own_space else frozenset()
+            if space in self._own_space:
+                return frozenset({self._own_space[space]})
         elif self.center is not None and iri.startswith((str(TTC), str(EV))):
-            found = frozenset({self.center})
-        if not found and node in self.claimed_by:
-            found = frozenset(self.claimed_by[node])
-        if not found and _CLAIM not in self.index[_TYPE].get(node, ()):
-            derived = [*self.index[_DERIVED].get(node, ()), *self.index[_QUOTED].get(node, ())]
-            found = frozenset().union(*(self.evidence.get(e, set()) for e in derived))
-            if not found and node in self.referrers and node not in seen:
-                found = frozenset().union(*(self.owners(r, seen | {node}) for r in sorted(self.referrers[node], key=str)))
-        if not seen:
-            self._owners[node] = found
+            return frozenset({self.center})
+        derived = self.index[_DERIVED].get(node, ())
+        found = frozenset().union(*(self.evidence.get(e, set()) for e in derived))
+        if not found and node in self.referrers and node not in seen:
+            return frozenset().union(*(self.owners(r, seen | {node}) for r in sorted(self.referrers[node], key=str)))
         return found
 
     def graph_of(self, triple: ox.Quad) -> str:
