@@ -42,6 +42,7 @@ def test_the_results_have_one_row_per_n_with_answered_lookups_and_positive_figur
     assert [row["departments"] for row in run["rows"]] == [2]
     row = run["rows"][0]
     assert row["triples"] > 0 and row["build_s"] > 0 and row["start_s"] > 0
+    assert row["trig_s"] > 0 and row["named_graphs"] >= 5  # the ontology, ICD-10, the center and one per department
     assert row["rss_mb"] > 0 and row["rss_start_bytes"] > 0 and row["rss_end_bytes"] > 0
     assert row["checks"]["departments"] == {"status": 200, "listed": 3}  # the center and the two synthetic ones
     assert row["checks"]["card"]["status"] == 200
@@ -65,7 +66,7 @@ def test_the_markdown_table_is_written_beside_the_results(short_run: tuple[dict,
     run, out, _ = short_run
     table = out.with_suffix(".md").read_text(encoding="utf-8")
     assert "| departments | triples | build s | start s | RSS MB | lookup p50 ms | lookup req/s |" in table
-    assert "catalog p50 ratio | catalog throughput ratio" in table
+    assert "catalog p50 ratio | catalog throughput ratio" in table and "| named graphs | TriG export s |" in table
     rows = [line for line in table.splitlines() if line.startswith("| 2 |")]
     assert len(rows) == 1 and f"{run['rows'][0]['triples']:,}" in rows[0]
     assert "png" not in run and not out.with_suffix(".png").exists()
