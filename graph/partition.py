@@ -170,7 +170,7 @@ def department_graph_iri(department: str) -> str:
     return CENTER_GRAPH if department == str(TTC.Center) else DEPARTMENT_GRAPH_NS + department_key(department)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)
 def partition(ntriples: bytes) -> Partition:
     """Every triple of the build in exactly one named graph (the rules are the module's docstring).
 
