@@ -25,7 +25,7 @@ from rdflib.term import Node
 
 import ontology
 from graph.namespaces import BASE, ONTOLOGY, PREFIXES, bind_prefixes, read_published
-from graph.partition import CENTER_GRAPH, ICD10_GRAPH, ONTOLOGY_GRAPH, NamedGraph, partition
+from graph.partition import CENTER_GRAPH, ICD10_GRAPH, ONTOLOGY_GRAPH, partition
 from graph.store import compact_jsonld
 from graph.vocabulary import curie, serialize_model
 
@@ -59,16 +59,6 @@ def media_type(fmt: str) -> str:
     """The media type of a download format, with the charset for text types."""
     media = RDF_FORMATS[fmt][0]
     return media + "; charset=utf-8" if media.startswith("text/") else media
-
-
-def graph_sizes(ntriples: bytes) -> dict[str, int]:
-    """Triples per named graph (for the manifest and VoID): `graph.partition`'s graphs, in graph-name order."""
-    return partition(ntriples).sizes()
-
-
-def named_graphs(ntriples: bytes) -> dict[str, NamedGraph]:
-    """The named graphs of the TriG and N-Quads downloads, with their titles, descriptions and triple counts."""
-    return partition(ntriples).graphs
 
 
 @lru_cache(maxsize=4)
@@ -272,5 +262,4 @@ def written(ntriples: bytes, fmt: str) -> dict[str, bytes]:
 
 
 __all__ = ["CENTER_GRAPH", "ICD10_GRAPH", "ONTOLOGY_GRAPH", "QUAD_FORMATS", "RDF_FORMATS", "TABLES_ZIP", "Table",
-           "department_file", "graph_file", "graph_sizes", "media_type", "named_graphs", "ontology_file", "tables",
-           "tables_zip", "written"]
+           "department_file", "graph_file", "media_type", "ontology_file", "tables", "tables_zip", "written"]
