@@ -313,15 +313,14 @@ class _Facts:
         size = {name: end - start for name, (start, end) in blocks.items()}
         graphs: dict[str, NamedGraph] = {}
         for department, iri in self.graph_iri.items():
-            labels = {str(label.language or ""): label.value for label in self.index[_PREF_LABEL].get(department, ())
-                      if isinstance(label, ox.Literal)}
+            labels = {(label.language or "").lower(): label.value  # pyoxigraph gives tags in lower case: zh-hans
+                      for label in self.index[_PREF_LABEL].get(department, ()) if isinstance(label, ox.Literal)}
             synthetic = _TRUE in self.index[_SYNTHETIC].get(department, ())
             if iri == CENTER_GRAPH:
                 title, description = FIXED[CENTER_GRAPH]
             else:
-                title, description = _department_words(labels.get("en", department.value),
-                                                       labels.get("zh-Hans", labels.get("en", department.value)),
-                                                       synthetic)
+                english = labels.get("en", department.value)
+                title, description = _department_words(english, labels.get("zh-hans", english), synthetic)
             graphs[iri] = NamedGraph(iri, title, description, size.get(iri, 0), department.value,
                                      department_key(department.value), synthetic)
         for iri, (title, description) in FIXED.items():

@@ -11,6 +11,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
+from rdflib import URIRef
+from rdflib.namespace import SKOS
 
 from api.app import create_app
 from graph import partition as named
@@ -102,7 +104,8 @@ def test_a_synthetic_departments_graph_holds_its_claims_and_spans_of_its_own_tex
     assert (ox.NamedNode(me), ox.NamedNode(str(KG.synthetic)), ox.Literal("true", datatype=ox.NamedNode(
         "http://www.w3.org/2001/XMLSchema#boolean"))) in mine
     described = regional.manifest["named_graphs"][named.DEPARTMENT_GRAPH_NS + key]
-    assert "synthetic" in described["title"]["en"] and "合成数据" in described["title"]["zh"]
+    names = {label.language: str(label) for label in regional.graph.objects(URIRef(me), SKOS.prefLabel)}
+    assert described["title"] == {"en": f"{names['en']} (synthetic)", "zh": f"{names['zh-Hans']}（合成数据）"}
     assert "generated test data" in described["description"]["en"] and "测试数据" in described["description"]["zh"]
 
 
