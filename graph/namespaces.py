@@ -13,6 +13,7 @@ Imports rdflib, and pyoxigraph as a Turtle parser only.
 
 import os
 import re
+from collections.abc import Callable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -82,23 +83,32 @@ def parse_published(path: "os.PathLike[str] | str", graph: Graph | None = None) 
     """
     target = Graph() if graph is None else graph
     parser = ox.parse(read_published(path).encode("utf-8"), format=ox.RdfFormat.TURTLE)
-    target.addN((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object), target) for q in parser)
+    target.addN((from_ox(q.subject, bcp47_case), from_ox(q.predicate), from_ox(q.object, bcp47_case), target)
+                for q in parser)
     for prefix, namespace in parser.prefixes.items():
         target.bind(prefix, namespace, override=False)
     return target
 
 
-def _from_ox(term: "ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | ox.DefaultGraph") -> Node:
+def from_ox(term: "ox.NamedNode | ox.BlankNode | ox.Literal", language: Callable[[str], str] | None = None) -> Node:
+    """An Oxigraph term as the rdflib term rdflib's own parsers give: a simple literal without a datatype (as rdflib
+    and the SPARQL JSON results parser write it), a language tag as Oxigraph gives it (lower case) unless `language`
+    restores a case.
+
+    Example:
+        >>> from_ox(ox.Literal("x")), from_ox(ox.Literal("y", language="zh-hans"), bcp47_case)
+        (rdflib.term.Literal('x'), rdflib.term.Literal('y', lang='zh-Hans'))
+    """
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=bcp47_case(term.language))
-        datatype = term.datatype.value
-        return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
-    raise ValueError(f"not a term of a Turtle file: {term!r}")
+    if not isinstance(term, ox.Literal):
+        raise ValueError(f"not an RDF term: {term!r}")
+    if term.language:
+        return Literal(term.value, lang=language(term.language) if language else term.language)
+    datatype = term.datatype.value
+    return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
 
 
 _XSD_STRING = str(XSD.string)
