@@ -345,8 +345,14 @@ def propose(
                    f"没有可提出的建议：{source.name} 中没有与词表、ICD-10 标题或模式相符的内容；{where} 只含来源全文，没有建议",
                    err=True)
         return
+    from api.texts import CURATE
+    from graph.propose.assemble import KINDS
+
+    kinds_zh = "，".join(f"{CURATE['zh']['kind.' + kind]} {proposals.kinds[kind]}" for kind in KINDS
+                        if proposals.kinds[kind])
     typer.echo(f"proposed {proposals.total}: {proposals.summary()} → {where} (all kg:Proposed: review them; the build "
-               "refuses a proposal)", err=True)
+               f"refuses a proposal)\n已提出 {proposals.total} 条建议（{kinds_zh}）→ {where}（全部为 kg:Proposed：请逐条审阅；"
+               "构建会拒绝未经审阅的建议）", err=True)
 
 
 @app.command()

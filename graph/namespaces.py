@@ -8,14 +8,17 @@ build, the store, every query, page, link, download and FHIR resource carry the 
 never needs to know which base is in use. The base is read once per process from the environment (the query
 workers inherit it); a build made under another base is never reused (the base is part of its fingerprint).
 
-Imports rdflib only.
+Imports rdflib, and pyoxigraph as a Turtle parser only.
 """
 
 import os
 import re
+from collections.abc import Callable
 
-from rdflib import Graph, Namespace
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 #: The base the project's own files are written with.
 PLACEHOLDER_BASE = "https://ttc-kg.example/"
@@ -63,9 +66,71 @@ def read_published(path: "os.PathLike[str] | str") -> str:
 
 
 def parse_published(path: "os.PathLike[str] | str", graph: Graph | None = None) -> Graph:
-    """One of our Turtle files parsed under the published base (into `graph` if given)."""
+    """One of our Turtle files parsed under the published base (into `graph` if given), with its prefixes bound.
+
+    Oxigraph's parser reads the text (15 times faster than rdflib's on the departments' files, which made it a
+    sixth of a build) and each term becomes the term rdflib's own parser gives: a plain literal stays plain
+    (oxrdflib's parser gives it an explicit xsd:string, a different rdflib term, and binds no prefix), and a
+    language tag gets the case RFC 5646 recommends (`zh-Hans`), which Oxigraph folds to lower case. A syntax
+    error is Python's SyntaxError with the line in its message.
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.NamedTemporaryFile("w", suffix=".ttl", delete=False) as f:
+        ...     _ = f.write('@prefix ex: <urn:ex:> . ex:a ex:b "x", "y"@zh-hans, 2 .')
+        >>> sorted(str(o.n3()) for o in parse_published(f.name).objects())
+        ['"2"^^<http://www.w3.org/2001/XMLSchema#integer>', '"x"', '"y"@zh-Hans']
+    """
     target = Graph() if graph is None else graph
-    return target.parse(data=read_published(path), format="turtle")
+    parser = ox.parse(read_published(path).encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    target.addN((from_ox(q.subject, bcp47_case), from_ox(q.predicate), from_ox(q.object, bcp47_case), target)
+                for q in parser)
+    for prefix, namespace in parser.prefixes.items():
+        target.bind(prefix, namespace, override=False)
+    return target
+
+
+def from_ox(term: "ox.NamedNode | ox.BlankNode | ox.Literal", language: Callable[[str], str] | None = None) -> Node:
+    """An Oxigraph term as the rdflib term rdflib's own parsers give: a simple literal without a datatype (as rdflib
+    and the SPARQL JSON results parser write it), a language tag as Oxigraph gives it (lower case) unless `language`
+    restores a case.
+
+    Example:
+        >>> from_ox(ox.Literal("x")), from_ox(ox.Literal("y", language="zh-hans"), bcp47_case)
+        (rdflib.term.Literal('x'), rdflib.term.Literal('y', lang='zh-Hans'))
+    """
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if not isinstance(term, ox.Literal):
+        raise ValueError(f"not an RDF term: {term!r}")
+    if term.language:
+        return Literal(term.value, lang=language(term.language) if language else term.language)
+    datatype = term.datatype.value
+    return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+
+
+_XSD_STRING = str(XSD.string)
+
+
+def bcp47_case(tag: str) -> str:
+    """A language tag in the case RFC 5646 (2.1.1) recommends: language lower, script title, region upper.
+
+    Example:
+        >>> bcp47_case("zh-hans"), bcp47_case("EN-gb"), bcp47_case("en"), bcp47_case("de-ch-x-phonebk")
+        ('zh-Hans', 'en-GB', 'en', 'de-CH-x-phonebk')
+    """
+    parts, out = tag.split("-"), []
+    for position, part in enumerate(parts):
+        after_singleton = any(len(p) == 1 for p in parts[:position])
+        if position and not after_singleton and len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif position and not after_singleton and len(part) == 2:
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
 
 
 KG = Namespace(BASE + "ontology#")

@@ -23,12 +23,12 @@ from typing import Literal as Kind
 
 import httpx
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
 from rdflib import Graph as RDFGraph
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from graph.guard import keywords, where_body_start
-from graph.namespaces import PREFIXES
+from graph.namespaces import PREFIXES, from_ox
 from graph.settings import Settings
 
 #: Result format name → media type, for SELECT/ASK and for CONSTRUCT/DESCRIBE.
@@ -49,7 +49,6 @@ _OX_SOLUTIONS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsForma
 _OX_GRAPH = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
              "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}
 BUILD_GRAPH = "urn:ttc-kg:build"
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _IDENTIFIER = "http://purl.org/dc/terms/identifier"
 
 ResultKind = Kind["solutions", "boolean", "graph"]
@@ -305,7 +304,7 @@ def _rows(result, limits: Limits) -> list[dict[str, Node]]:  # type: ignore[no-u
     for row in result:
         if limits.max_rows is not None and len(rows) >= limits.max_rows:
             raise ResultTooLarge(f"the query has more than {limits.max_rows} rows (the row cap)")
-        rows.append({n: _from_ox(row[n]) for n in names if row[n] is not None})
+        rows.append({n: from_ox(row[n]) for n in names if row[n] is not None})
     return rows
 
 
@@ -1026,18 +1025,6 @@ def _with_values(sparql: str, bindings: Bindings) -> str:
     if start < 0:
         raise QuerySyntaxError("the query has no WHERE clause to bind parameters in")
     return f"{sparql[:start]} VALUES ({names}) {{ {rows} }} {sparql[start:]}"
-
-
-def _from_ox(term) -> Node:  # type: ignore[no-untyped-def]
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == _XSD_STRING:  # a simple literal, as rdflib and the JSON results parser write it
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def open_store(settings: Settings, *, read_only: bool = False) -> Store:

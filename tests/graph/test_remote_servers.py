@@ -6,6 +6,7 @@ product on its embedded store does."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from benchmarks import scaleout
 from graph.build import Built
 from tests.servers import ROOT, Virtuoso, oxigraph_server, product_server
 
@@ -115,3 +117,21 @@ def test_the_remote_product_keeps_its_refusals_and_caps(products: dict[str, str]
         assert bad.status_code == 400 and "Traceback" not in bad.text, name
         unknown = httpx.get(base + "/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o FILTER(<urn:f>(?o)) }"})
         assert unknown.status_code == 400, (name, unknown.text)
+
+
+def test_the_scale_out_benchmark_measures_one_and_two_api_processes(products: dict[str, str]) -> None:
+    """benchmarks.scaleout's measurement, short, on these two API processes in front of the one Oxigraph server
+    (its own servers are these, started its way): one process and both at once each answered every request."""
+    if shutil.which("wrk") is None:  # fails, never skips, as the Virtuoso tests do
+        pytest.fail("wrk is not installed: make test (scripts/system-packages.sh --servers) installs Debian's wrk")
+    two = [products["oxigraph-server"], products["oxigraph-server, a second API process"]]
+    args = scaleout.parse_args(["--rounds", "2", "--duration", "1", "--connections", "4"])
+    lookup = "/api/lookup/procedures-for-condition?q=lung%20cancer"
+    found = scaleout.measure("lookup", [(base + lookup, None, scaleout.JSON_MEDIA) for base in two], args, [])
+    assert found["valid"] and found["ratio"] > 0, found
+    assert [len(found["rounds"][side]) for side in ("one", "two")] == [2, 2]
+    assert all(r["requests"] > 0 for side in found["rounds"].values() for r in side)
+    assert "| lookup | " in scaleout.markdown({"graph": "graph.nt", "triples": 1, "connections": 4, "rounds": 2,
+                                               "duration_s": 1, "cpus": 2, "loadavg_end": "0 0 0",
+                                               "workloads": [found], "geomean_ratio": found["ratio"],
+                                               "rss_mb_end": {"api-1": 1}})

@@ -41,6 +41,7 @@ def center_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = _run("propose", str(SOURCE_DIR / CENTER), "--department", "ttc", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert re.search(r"proposed \d+: \d+ entity, \d+ relation", result.stderr)
+    assert re.search(r"已提出 \d+ 条建议（提到已知实体 \d+，关系 \d+", result.stderr)  # the same count, in Chinese
     return out
 
 
