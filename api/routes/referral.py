@@ -237,15 +237,19 @@ def referral_page(request: Request, store: StoreDep, q: str = "", id: str = "", 
     page["switch_url"] = _url(q=q, id=id, lang=STRINGS[lang]["switch_lang_code"], include=include, department=department)
     page["include_url"] = _url(q=q, id=id, lang=lang, include="" if page["inferred"] else "inferred",
                                department=department)
+    page["keep"] = urlencode({"department": department}, doseq=True)  # the choice, carried by the page's links
+    page["all_url"] = _url(q=q, id=id, lang=lang, include=include)
     status = 200
     index = _index(request, store)
+    page["picker"] = ref.department_choices(index, lang)
     try:
         includes = ref.parse_include(include)
+        only = index.department_ids(department)
+        page["picker"] = ref.department_choices(index, lang, only)
         if not (q or id):
             page["state"] = "start"
             page["treated"] = ref.center_claims(store, index, None, frozenset(), lang).get("treatsCondition", [])
             return HTMLResponse(render("referral.html", **page))
-        only = index.department_ids(department)
         page["only"] = index.departments_json(only, lang)
         answer = matching.resolve(index, id or q, PAGE_KINDS, lang)
     except InvalidParameter as exc:
