@@ -3,6 +3,7 @@ Chromium and with JavaScript off, in both languages; a single-center install sho
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -14,7 +15,7 @@ from graph.namespaces import TTC
 from graph.synth import SYNTHETIC
 from queries import matching
 from queries import referral as ref
-from tests.browser import visit
+from tests.browser import poll, visit
 from tests.integration.test_accessibility import axe_violations
 
 pytestmark = pytest.mark.integration
@@ -34,6 +35,7 @@ def test_choose_one_department_submit_and_keep_it_on_switching_language(regional
         assert boxes.count() == 4 and boxes.nth(0).get_attribute("value") == CENTER  # the real center first
         assert picker.get_by_test_id("picker-synthetic").count() == 3  # every synthetic one says so
         assert "Departments: all 4" in picker.locator("summary").inner_text()  # the default: every department
+        assert "department=" not in page.url
         picker.locator("summary").click()
         assert "synthetic: generated test data" in picker.get_by_test_id("picker-synthetic").first.inner_text()
         page.get_by_role("checkbox", name=re.compile("Lung Cancer Center")).check()
@@ -148,12 +150,34 @@ def test_the_page_with_the_picker_open_passes_axe(regional_server: str, browser:
         assert found == [], "\n".join(map(str, found))
 
 
+def test_a_department_of_the_regional_network_links_to_the_card_for_it_alone(regional_server: str,
+                                                                           browser: Any) -> None:
+    with visit(browser, f"{regional_server}/graph/regional?lang=zh") as seen:
+        page = seen.page
+        poll(page, "document.getElementById('network').dataset.stabilized === 'true'")
+        page.fill("#search", "肺癌诊疗中心")
+        page.press("#search", "Enter")
+        poll(page, f"document.getElementById('network').dataset.selected === {json.dumps(ONE)}")
+        link = page.get_by_test_id("referral-department")
+        assert link.inner_text() == "只查此科室的转诊信息"
+        link.click()
+        page.wait_for_url(re.compile(r"/referral\?department="))
+        assert _box(page, ONE).is_checked() and page.locator("html").get_attribute("lang") == "zh-Hans"
+        assert seen.outside_requests() == [] and seen.console_errors == []
+
+
 def test_the_single_center_page_has_no_picker(live_server: str, browser: Any) -> None:
     for path in ("/referral?lang=en", "/referral?q=lung+cancer&lang=en", "/referral?q=lung+cancer&lang=zh"):
         with visit(browser, live_server + path) as seen:
             assert seen.page.get_by_test_id("department-picker").count() == 0
             assert seen.page.locator('input[name="department"], fieldset').count() == 0
             assert "department=" not in seen.page.content()
+    with visit(browser, live_server + "/graph") as seen:  # nor its network a link to one department's card
+        poll(seen.page, "document.getElementById('network').dataset.stabilized === 'true'")
+        seen.page.fill("#search", "Thoracic Tumor Center")
+        seen.page.press("#search", "Enter")
+        poll(seen.page, f"document.getElementById('network').dataset.selected === {json.dumps(CENTER)}")
+        assert seen.page.get_by_test_id("referral-department").count() == 0
 
 
 def test_choices_are_grouped_by_hospital_with_the_center_first() -> None:
