@@ -143,11 +143,14 @@
     const tools = details.querySelector("[data-picker-filter]");
     const filter = tools.querySelector("input");
     const shown = tools.querySelector("[role=status]");
-    const fill = (template, values) => template.replace(/\{(\w)\}/g, (_, key) => String(values[key]));
+    const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
 
-    function recount() {
-      const k = boxes.filter((box) => box.checked).length;
-      count.textContent = k ? fill(details.dataset.some, { k: k, n: boxes.length }) : fill(details.dataset.all, { n: boxes.length });
+    function recount() { // as the template words it: the names of up to three chosen departments
+      const chosen = boxes.filter((box) => box.checked);
+      const values = { k: chosen.length, n: boxes.length,
+                       names: chosen.map((box) => box.dataset.name).join(details.dataset.separator) };
+      const template = chosen.length > 3 ? "some" : chosen.length ? "someNamed" : "all";
+      count.textContent = fill(details.dataset[template], values);
     }
 
     function apply() {
