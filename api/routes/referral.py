@@ -241,11 +241,10 @@ def referral_page(request: Request, store: StoreDep, q: str = "", id: str = "", 
     page["all_url"] = _url(q=q, id=id, lang=lang, include=include)
     status = 200
     index = _index(request, store)
-    page["picker"] = ref.department_choices(index, lang)
     try:
-        includes = ref.parse_include(include)
         only = index.department_ids(department)
         page["picker"] = ref.department_choices(index, lang, only)
+        includes = ref.parse_include(include)
         if not (q or id):
             page["state"] = "start"
             page["treated"] = ref.center_claims(store, index, None, frozenset(), lang).get("treatsCondition", [])
@@ -254,6 +253,7 @@ def referral_page(request: Request, store: StoreDep, q: str = "", id: str = "", 
         answer = matching.resolve(index, id or q, PAGE_KINDS, lang)
     except InvalidParameter as exc:
         page.update(state="invalid", error=exc.message)
+        page.setdefault("picker", ref.department_choices(index, lang))  # nothing chosen if the choice was the error
         return HTMLResponse(render("referral.html", **page), status_code=422)
     page["answer"] = answer
     if answer.entity is None:
