@@ -374,6 +374,41 @@ def departments(store: Store, index: LabelIndex, lang: str) -> list[dict[str, An
     return listed
 
 
+def department_choices(index: LabelIndex, lang: str, chosen: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """The departments a page offers to choose from, by hospital: `[{hospital, synthetic, departments}]`, each
+    department a DEPARTMENT with `chosen` and `short` (its label less its hospital's name). The real center's
+    hospital comes first, real departments before synthetic ones, then by hospital and department name in English
+    (one order in both languages). Empty when the graph holds fewer than two departments: nothing to choose."""
+    if len(index.departments) < 2:
+        return []
+    picked = set(chosen)
+
+    def order(department: dict[str, Any]) -> tuple[bool, bool, str, str]:
+        hospital = department["hospital"]["labels"]["en"] if department["hospital"] else "\uffff"
+        return department["id"] != str(TTC.Center), department["synthetic"], hospital, department["labels"]["en"]
+
+    groups: dict[str | None, dict[str, Any]] = {}
+    for department in sorted(index.departments_json(index.departments, lang), key=order):
+        hospital = department["hospital"]
+        group = groups.setdefault(hospital["id"] if hospital else None,
+                                  {"hospital": hospital, "synthetic": True, "departments": []})
+        group["synthetic"] = group["synthetic"] and department["synthetic"]
+        group["departments"].append({**department, "short": _short(department), "chosen": department["id"] in picked})
+    return list(groups.values())
+
+
+def _short(department: dict[str, Any]) -> str:
+    """The department's label without its hospital's name, which its group already shows ("Department of Thoracic
+    Surgery, X Hospital" → "Department of Thoracic Surgery"; "X医院胸外科" → "胸外科"); the whole label otherwise."""
+    label, hospital = department["label"], department["hospital"]
+    for name in filter(None, (hospital or {}).get("labels", {}).values()):
+        if label.endswith(", " + name):
+            return str(label[: -len(name) - 2])
+        if label.startswith(name) and len(label) > len(name):
+            return str(label[len(name):].lstrip(" ,，"))
+    return str(label)
+
+
 def center_claims(store: Store, index: LabelIndex, entity: str | None, include: frozenset[str],
                   lang: str) -> dict[str, list[dict[str, Any]]]:
     """The center's claims (about one entity, or all), by predicate local name, each target an ENTITY."""

@@ -46,7 +46,8 @@ router = APIRouter(tags=["network"])
 STATIC = Path(__file__).parents[1] / "static"
 VIS_JS = Path(__file__).parents[2] / "web" / "node_modules" / "vis-network" / "standalone" / "umd" / "vis-network.min.js"
 #: Links of the served page; a standalone file gets them prefixed with a base URL.
-LINKS = {"referral": "/referral?id=", "entity": "/entity?id=", "graph": "/graph/entity?id="}
+LINKS = {"referral": "/referral?id=", "department": "/referral?department=", "entity": "/entity?id=",
+         "graph": "/graph/entity?id="}
 EXAMPLE_QUERY = published("""PREFIX kg: <https://ttc-kg.example/ontology#>
 PREFIX ttc: <https://ttc-kg.example/id/>
 CONSTRUCT { ?procedure kg:treats ttc:EsophagealCancer ; kg:hasApproach ?approach }

@@ -246,19 +246,23 @@ def referral_page(request: Request, store: StoreDep, q: str = "", id: str = "", 
     page["switch_url"] = _url(q=q, id=id, lang=STRINGS[lang]["switch_lang_code"], include=include, department=department)
     page["include_url"] = _url(q=q, id=id, lang=lang, include="" if page["inferred"] else "inferred",
                                department=department)
+    page["keep"] = urlencode({"department": department}, doseq=True)  # the choice, carried by the page's links
+    page["all_url"] = _url(q=q, id=id, lang=lang, include=include)
     status = 200
     index = _index(request, store)
     try:
+        only = index.department_ids(department)
+        page["picker"] = ref.department_choices(index, lang, only)
         includes = ref.parse_include(include)
         if not (q or id):
             page["state"] = "start"
             page["treated"] = ref.center_claims(store, index, None, frozenset(), lang).get("treatsCondition", [])
             return HTMLResponse(render("referral.html", **page))
-        only = index.department_ids(department)
         page["only"] = index.departments_json(only, lang)
         answer = matching.resolve(index, id or q, PAGE_KINDS, lang)
     except InvalidParameter as exc:
         page.update(state="invalid", error=exc.message)
+        page.setdefault("picker", ref.department_choices(index, lang))  # nothing chosen if the choice was the error
         return HTMLResponse(render("referral.html", **page), status_code=422)
     page["answer"] = answer
     if answer.entity is None:

@@ -3,7 +3,6 @@ Chromium as a coordinator sees it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,20 +10,11 @@ import httpx
 import pytest
 
 from graph.namespaces import TTC
-from graph.synth import SYNTHETIC, generate
+from graph.synth import SYNTHETIC
 from tests.browser import visit
-from tests.servers import product_server
 
 pytestmark = pytest.mark.integration
 CENTER = str(TTC.Center)
-
-
-@pytest.fixture(scope="module")
-def regional_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("region")
-    generate(3, 5, root)
-    with product_server(tmp_path_factory.mktemp("build"), departments_dir=str(root)) as base:
-        yield base
 
 
 def test_departments_and_the_filter_over_http(regional_server: str) -> None:

@@ -175,6 +175,12 @@
     return node;
   }
 
+  function departmentCount() {
+    var count = 0;
+    details.forEach(function (node) { if (node.type === "Center") count += 1; });
+    return count;
+  }
+
   function link(text, href) {
     var a = el("a", text);
     a.href = href;
@@ -237,6 +243,11 @@
     }
     var links = el("p", null, "links");
     if (data.links.referral) links.append(link(t("referral_card"), data.links.referral + encodeURIComponent(id)), " · ");
+    if (data.links.department && node.type === "Center" && departmentCount() > 1) { // the regional view: /referral's picker
+      var only = link(t("referral_department"), data.links.department + encodeURIComponent(id) + "&lang=" + data.lang);
+      only.dataset.testid = "referral-department";
+      links.append(only, " · ");
+    }
     if (data.links.entity) links.append(link(t("entity_page"), data.links.entity + encodeURIComponent(id)), " · ");
     if (data.links.graph) links.append(link(t("neighbourhood"), data.links.graph + encodeURIComponent(id)));
     box.appendChild(links);

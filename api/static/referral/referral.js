@@ -28,6 +28,9 @@
       const params = new URLSearchParams({ id: entity.id, lang: lang });
       const include = input.form && input.form.querySelector("input[name=include]");
       if (include) params.set("include", include.value);
+      if (input.form) {
+        input.form.querySelectorAll("input[name=department]:checked").forEach((box) => params.append("department", box.value));
+      }
       window.location.assign("/referral?" + params.toString());
     }
 
@@ -130,7 +133,55 @@
     input.addEventListener("blur", () => setTimeout(close, 150));
   }
 
+  // The department picker (/referral with several departments): its checkboxes submit `department=` without any
+  // script; this adds a filter over names, hospitals and cities in both languages, and keeps the summary's count.
+  function picker(details) {
+    const boxes = Array.from(details.querySelectorAll("input[name=department]"));
+    const items = Array.from(details.querySelectorAll("li[data-search]"));
+    const groups = Array.from(details.querySelectorAll(".picker-hospital"));
+    const count = details.querySelector("[data-picker-count]");
+    const tools = details.querySelector("[data-picker-filter]");
+    const filter = tools.querySelector("input");
+    const shown = tools.querySelector("[role=status]");
+    const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
+
+    function recount() { // as the template words it: the names of up to three chosen departments
+      const chosen = boxes.filter((box) => box.checked);
+      const values = { k: chosen.length, n: boxes.length,
+                       names: chosen.map((box) => box.dataset.name).join(details.dataset.separator) };
+      const template = chosen.length > 3 ? "some" : chosen.length ? "someNamed" : "all";
+      count.textContent = fill(details.dataset[template], values);
+    }
+
+    function apply() {
+      const words = filter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      let visible = 0;
+      items.forEach((item) => {
+        const keep = words.every((word) => item.dataset.search.includes(word));
+        item.hidden = !keep;
+        if (keep) visible += 1;
+      });
+      groups.forEach((group) => {
+        group.hidden = !group.querySelector("li[data-search]:not([hidden])");
+      });
+      shown.textContent = words.length ? fill(details.dataset.shown, { k: visible, n: items.length }) : "";
+    }
+
+    tools.hidden = false;
+    filter.addEventListener("input", apply);
+    filter.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") event.preventDefault(); // filtering, not submitting the search
+      if (event.key === "Escape" && filter.value) {
+        event.preventDefault();
+        filter.value = "";
+        apply();
+      }
+    });
+    boxes.forEach((box) => box.addEventListener("change", recount));
+  }
+
   document.querySelectorAll("input[data-suggest]").forEach(suggestBox);
+  document.querySelectorAll("details[data-picker]").forEach(picker);
   document.querySelectorAll("[data-print]").forEach((button) => {
     button.hidden = false;
     button.addEventListener("click", () => window.print());
