@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 import ontology
+from graph.claims import MATERIALISED
 from graph.namespaces import BASE, EV, GENID, ICD10, KG, TTC, parse_published
 
 GRAPH_NS = BASE + "graph/"
@@ -53,7 +54,7 @@ _PREF_LABEL = ox.NamedNode(_SKOS + "prefLabel")
 _CLAIM, _CLAIMED_BY, _STATUS = ox.NamedNode(str(KG.Claim)), ox.NamedNode(str(KG.claimedBy)), ox.NamedNode(str(KG.status))
 _CENTER_KIND, _SYNTHETIC = ox.NamedNode(str(KG.ClinicalCenter)), ox.NamedNode(str(KG.synthetic))
 _DOCUMENT, _SPAN = ox.NamedNode(str(KG.SourceDocument)), ox.NamedNode(str(KG.EvidenceSpan))
-_MATERIALISED = frozenset(ox.NamedNode(str(s)) for s in (KG.Stated, KG.Implied))  # graph.claims.MATERIALISED
+_MATERIALISED = frozenset(ox.NamedNode(str(s)) for s in MATERIALISED)
 _TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 
 Words = Mapping[str, str]  # {"en": …, "zh": …}
@@ -151,7 +152,9 @@ def ontology_terms() -> frozenset[str]:
 
 
 def department_key(iri: str) -> str:
-    """A department's key, as GET /api/departments gives it (`queries.fhir.resource_id` of its node).
+    """A department's key, as GET /api/departments gives it, and the FHIR id of any node (`queries.fhir.resource_id`):
+    the local name of the graph's own entities, else its path under the base with `-` for `/`, a synthetic
+    department by its id.
 
     Example:
         >>> department_key(BASE + "id/Center"), department_key(BASE + "synthetic/syn-0001/department")
@@ -160,7 +163,7 @@ def department_key(iri: str) -> str:
     if iri.startswith(str(TTC)):
         return iri[len(str(TTC)):]
     if not iri.startswith(BASE):
-        return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
     path = iri[len(BASE):].removeprefix("synthetic/").removesuffix("/department")
     return path.strip("/").replace("/", "-").replace("#", "-")
 

@@ -30,6 +30,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from graph.namespaces import BASE, KG, SCHEMA, TTC
+from graph.partition import department_key
 from graph.store import Store
 from graph.vocabulary import document
 from queries.catalog import QUERIES_DIR, NamedQuery, load_catalog
@@ -173,11 +174,7 @@ def resource_id(iri: URIRef | str) -> str:
         >>> resource_id(BASE + "synthetic/syn-0001/department"), resource_id(BASE + "synthetic/hospital/h0001")
         ('syn-0001', 'hospital-h0001')
     """
-    text = str(iri)
-    if text.startswith(ENTITY_SYSTEM) or not text.startswith(BASE):
-        return _local(text)
-    path = text[len(BASE):].removeprefix("synthetic/").removesuffix("/department")
-    return path.strip("/").replace("/", "-").replace("#", "-")
+    return department_key(str(iri))
 
 
 #: How a resource says it is test data (HL7 v3 ActReason HTEST, "test health data").
