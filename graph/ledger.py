@@ -142,10 +142,14 @@ class Ledger:
     def ids(self) -> tuple[int, ...]:
         """The committed versions' ids, oldest first. Versions are numbered without gaps and never removed, so
         while the next one's file does not exist the listing stands: one `stat` per call (a directory's mtime
-        would do only to the file system's clock tick, and two commits may share one)."""
-        if self._listing is not None:
-            if not (self.versions_dir / f"{self._listing[0] + 1:06d}.json").exists():
-                return self._listing[1]
+        would do only to the file system's clock tick, and two commits may share one).
+
+        Safe across the threads of one HTTP process: the listing is read once, as a commit in another thread may
+        reset it between two reads (that race answered a reader 500 during writes)."""
+        listing = self._listing
+        if listing is not None:
+            if not (self.versions_dir / f"{listing[0] + 1:06d}.json").exists():
+                return listing[1]
         try:
             names = os.listdir(self.versions_dir)
         except FileNotFoundError:

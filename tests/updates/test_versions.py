@@ -279,3 +279,44 @@ def test_a_carry_a_crash_interrupted_is_made_by_the_next_writer(tmp_path: Path, 
                                                                ("build", "build"), ("carry", "system")]
     now = carried.snapshot().ntriples
     assert b"#Inferred" in now and now != new_build.ntriples
+
+
+def test_reading_the_ledger_while_another_thread_commits_never_fails(tmp_path: Path) -> None:
+    """The HTTP process reads the ledger on every request while a staff change commits in another of its
+    threads; a reader must see the listing before or after the commit, never fail (the soak once saw a 500 and,
+    on the connection uvicorn then closed, a reset). A tiny switch interval makes the threads interleave often."""
+    import sys
+    import threading
+
+    from graph.ledger import Ledger, Version
+
+    ledger, failures, done = Ledger(tmp_path), [], threading.Event()
+    ledger.versions_dir.mkdir(parents=True)
+
+    def read() -> None:
+        while not done.is_set():
+            try:
+                ids = ledger.ids()
+                assert ids == tuple(range(1, len(ids) + 1)), ids
+            except Exception as exc:  # any failure of a reader is what this test looks for
+                failures.append(exc)
+                done.set()
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    try:
+        for thread in readers:
+            thread.start()
+        for number in range(1, 301):
+            if done.is_set():
+                break
+            with ledger.writing():
+                ledger.commit(Version(number, "2026-12-03T00:00:00Z", "test", "", "update", "b", None, f"c{number}"))
+    finally:
+        done.set()
+        for thread in readers:
+            thread.join()
+        sys.setswitchinterval(interval)
+    assert not failures, failures[:1]
+    assert ledger.ids() == tuple(range(1, 301))
