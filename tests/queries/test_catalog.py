@@ -199,6 +199,8 @@ def _broken_files() -> Iterator[tuple[str, str]]:
     yield "not_projected.rq", good.replace("SELECT ?condition ", "SELECT ")
     yield "unused.rq", good.replace("condition:\n#+     type", "unused:\n#+     type")
     yield "typo_key.rq", good.replace("#+ title:", "#+ summary:")
+    # parsed by running it on an empty store: one calling another endpoint is refused before it runs
+    yield "service.rq", good.replace("WHERE {", "WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?x ?y ?z }", 1)
 
 
 def test_a_broken_file_raises_catalog_error_naming_it(tmp_path: Path) -> None:
