@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, PROV, RDF
+from rdflib.term import Node
 
 from graph.namespaces import EV, KG, OA, TTC, bind_prefixes
 from graph.problems import Problem
@@ -40,34 +41,34 @@ def check_spans(graph: Graph, parsed: ParsedFiles, source_dir: Path = SOURCE_DIR
     problems: list[Problem] = []
     texts: dict[str, str] = {}
     for span in sorted(set(graph.subjects(RDF.type, KG.EvidenceSpan)), key=str):
-        file, line = parsed.locate(span)
-        quote = graph.value(span, PROV.value)
-        start, end = graph.value(span, OA.start), graph.value(span, OA.end)
-        document = graph.value(span, PROV.wasQuotedFrom)
-        identifier = graph.value(document, DCTERMS.identifier) if document is not None else None
-        if not all(isinstance(x, Literal) for x in (quote, start, end, identifier)):
-            problems.append(Problem("evidence", "span lacks a quote, offsets or a source document with a "
-                                    "dcterms:identifier", file=file, line=line, focus=str(span)))
-            continue
-        name = str(identifier)
-        if name not in texts:
-            try:
-                texts[name] = read_source(name, source_dir)
-            except OSError:
-                problems.append(Problem("evidence", f"source document {name!r} is not in {source_dir.name}/",
-                                        file=file, line=line, focus=str(span)))
-                continue
-        text, wanted = texts[name], str(quote)
-        first, last = int(start.toPython()), int(end.toPython())  # type: ignore[union-attr]
-        if text[first:last] == wanted:
-            continue
-        found = locate(wanted, text)
-        hint = f"; the quote occurs at {found[0][0]}–{found[0][1]}" if found else "; the quote occurs nowhere in the source"
-        problems.append(Problem(
-            "evidence",
-            f"quote {_clip(wanted)!r} is not at {first}–{last} of {name} (there: {_clip(text[first:last])!r}){hint}",
-            file=file, line=line, focus=str(span)))
+        message = _span_problem(graph, span, texts, source_dir)
+        if message is not None:  # located only then: a search of its file, which a change's build has as one
+            file, line = parsed.locate(span)
+            problems.append(Problem("evidence", message, file=file, line=line, focus=str(span)))
     return problems
+
+
+def _span_problem(graph: Graph, span: Node, texts: dict[str, str], source_dir: Path) -> str | None:
+    """What is wrong with one span (None: its quote is at its offsets); `texts` caches the source documents."""
+    quote = graph.value(span, PROV.value)
+    start, end = graph.value(span, OA.start), graph.value(span, OA.end)
+    document = graph.value(span, PROV.wasQuotedFrom)
+    identifier = graph.value(document, DCTERMS.identifier) if document is not None else None
+    if not all(isinstance(x, Literal) for x in (quote, start, end, identifier)):
+        return "span lacks a quote, offsets or a source document with a dcterms:identifier"
+    name = str(identifier)
+    if name not in texts:
+        try:
+            texts[name] = read_source(name, source_dir)
+        except OSError:
+            return f"source document {name!r} is not in {source_dir.name}/"
+    text, wanted = texts[name], str(quote)
+    first, last = int(start.toPython()), int(end.toPython())  # type: ignore[union-attr]
+    if text[first:last] == wanted:
+        return None
+    found = locate(wanted, text)
+    hint = f"; the quote occurs at {found[0][0]}–{found[0][1]}" if found else "; the quote occurs nowhere in the source"
+    return f"quote {_clip(wanted)!r} is not at {first}–{last} of {name} (there: {_clip(text[first:last])!r}){hint}"
 
 
 def _clip(text: str, limit: int = 60) -> str:
