@@ -232,10 +232,7 @@ class _Assembly:
         """The sentence's relations, and what a scope's name implies: an operation by a scope's approach
         ("thoracoscopic lobectomy") is done with that scope (implied: the name says so), and an operation whose name
         holds the scope ("thoracoscopy bronchial sleeve resection") has its approach (the name states it)."""
-        pairs = _scope_pairs(self.lexicon)
-        devices: dict[str, str] = {}  # a scope → the approach named after it alone ("Thoracoscopic", not "Uniportal …")
-        for approach, scope in sorted(pairs.items(), key=lambda item: (-_words(self.lexicon, item[0]), item[0])):
-            devices[scope] = approach
+        pairs, devices = self.lexicon.scope_pairs(), self.lexicon.scope_approaches()
         out = list(relations)
         for relation in relations:
             if relation.predicate == "kg:hasApproach" and relation.object in pairs:
@@ -407,37 +404,6 @@ class _Assembly:
 
 
 _UNNAMED = "Unnamed procedure (to be named in English): "
-
-
-def _scope_pairs(lexicon: Lexicon) -> dict[str, str]:
-    """Approach → the scope it is named after, by the vocabulary's own English names: an approach whose preferred
-    name (brackets aside) has a word "...scopic" and a device named "...scope" ("Uniportal thoracoscopic" and
-    "Thoracoscope"); an umbrella such as "Endoscopic (thoracoscopic or laparoscopic)" pairs with no device of
-    another name."""
-    key = id(lexicon)
-    if key not in _SCOPES:
-        devices: dict[str, str] = {}
-        for entity in lexicon.entities.values():
-            if entity.kind == "equipment":
-                for word in re.findall(r"[a-z]+scope\b", entity.en.lower()):
-                    devices.setdefault(word[:-1], entity.iri)
-        pairs: dict[str, str] = {}
-        for entity in lexicon.entities.values():
-            if entity.kind == "approach":
-                words = re.findall(r"[a-z]+scopic\b", re.sub(r"\(.*?\)", "", entity.en.lower()))
-                found = [devices[w[:-2]] for w in words if w[:-2] in devices]
-                if len(found) == 1:
-                    pairs[entity.iri] = found[0]
-        _SCOPES[key] = (lexicon, pairs)
-    return _SCOPES[key][1]
-
-
-_SCOPES: dict[int, tuple[Lexicon, dict[str, str]]] = {}
-
-
-def _words(lexicon: Lexicon, iri: str) -> int:
-    """How many words an entity's English name has, brackets aside."""
-    return len(re.sub(r"\(.*?\)", "", lexicon.entities[iri].en).split())
 
 
 def _procedure_classes(words: str) -> Iterable[URIRef]:

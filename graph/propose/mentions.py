@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from graph.propose import icd
-from graph.propose.lexicon import FAMILIES, LABEL_CONFIDENCE, Lexicon
+from graph.propose.lexicon import FAMILIES, LABEL_CONFIDENCE, Label, Lexicon
 from graph.propose.patterns import (
     STOP,
     chinese_procedure_phrases,
@@ -31,6 +31,10 @@ _UNRESECTABLE = re.compile(
     r"\b(?:advanced\s+)?(?:tumou?rs?|lesions?|disease)\s+(?:(?:that|which)\s+)?(?:cannot|can\s?not|can't)\s+be\s+"
     r"(?:surgically\s+)?(?:resected|removed|operated\s+on)(?:\s+surgically)?|无法手术切除|不能手术切除", re.IGNORECASE)
 _SITE_WORDS = frozenset(icd.SITES) | {"benign", "malignant"}
+#: A scope's words: "thoracoscopy" (done with the scope), "thoracoscopic" (by its approach).
+_SCOPE_WORD = re.compile(r"([a-z]{3,})scop(y|ic)")
+#: Words after "...scopy" that make it an operation ("thoracoscopy technology": thoracoscopic surgery).
+_SCOPY_HEADS = frozenset({"technology", "technique", "technic", "surgery", "operation"})
 #: What may stand inside a name between its words: hyphens, slashes, middle dots ("PET-CT", "PET/CT").
 _IN_NAME = "-/·‐–"
 #: Words after which a condition's name is an organisation's ("Thoracic Tumor Center").
@@ -79,7 +83,7 @@ class Mention:
 
 def find(sentence: Sentence, lexicon: Lexicon) -> list[Mention]:
     """Every mention of the sentence, in text order."""
-    candidates = _known(sentence, lexicon) + _new(sentence, lexicon)
+    candidates = _known(sentence, lexicon) + _scoped(sentence, lexicon) + _new(sentence, lexicon)
     chosen: list[Mention] = []
     taken: dict[str, set[int]] = {}
     for mention in sorted(candidates, key=lambda m: (not m.known, -len(m.used), m.start, m.entity)):
@@ -174,6 +178,51 @@ def _known(sentence: Sentence, lexicon: Lexicon) -> list[Mention]:
             found.append(Mention(entity.iri, entity.kind, start, end, sentence.quote(start, end), how,
                                  LABEL_CONFIDENCE[label.kind] * (0.95 if run.virtual else 1.0), used))
     return found
+
+
+def _scoped(sentence: Sentence, lexicon: Lexicon) -> list[Mention]:
+    """What a scope's words name when the vocabulary has the scope but not the word: "thoracoscopy" (done with a
+    thoracoscope) names the Thoracoscope, "thoracoscopy technology" the vocabulary's "thoracoscopic surgery", and
+    "thoracoscopic" the approach the vocabulary names after the Thoracoscope. Each is read from the vocabulary's own
+    names (a device "...scope", an approach "...scopic"), never from a list of words."""
+    toks, found = sentence.tokens, []
+    approaches = lexicon.scope_approaches()
+    for k, token in enumerate(toks):
+        match = _SCOPE_WORD.fullmatch(token.norm)
+        if match is None:
+            continue
+        stem, ending = match.group(1), match.group(2)
+        scope = replace(token, norm=stem + "scope")
+        devices = [(i, j, label) for i, j, label in lexicon.find((*toks[:k], scope, *toks[k + 1:]))
+                   if i <= k < j and lexicon.entities[label.entity].kind == "equipment"]
+        if ending == "y":
+            for i, j, label in devices:
+                found.append(_derived(sentence, lexicon, label, toks[i:j], f"read from '{token.norm}': done with it"))
+            after = toks[k + 1] if k + 1 < len(toks) else None
+            if after is not None and after.norm in _SCOPY_HEADS and _spaced(sentence, toks, k, k + 1):
+                virtual = (*toks[:k], replace(token, norm=stem + "scopic"), replace(after, norm="surgery"), *toks[k + 2:])
+                for i, j, label in lexicon.find(virtual):
+                    if i <= k and k + 1 < j and lexicon.entities[label.entity].kind == "procedure":
+                        found.append(_derived(sentence, lexicon, label, toks[i:j],
+                                              f"read from '{token.norm} {after.norm}': {stem}scopic surgery"))
+        else:
+            for i, j, label in devices:
+                if i == k and j == k + 1 and label.entity in approaches:
+                    approach = lexicon.entities[approaches[label.entity]]
+                    found.append(Mention(approach.iri, approach.kind, token.start, token.end,
+                                         sentence.quote(token.start, token.end),
+                                         f"pattern: '{token.norm}' is the approach the vocabulary names after the "
+                                         f"{lexicon.entities[label.entity].en.lower()} ({label.found_by()})",
+                                         LABEL_CONFIDENCE[label.kind] * 0.9, frozenset({k})))
+    return found
+
+
+def _derived(sentence: Sentence, lexicon: Lexicon, label: Label, matched: tuple[Token, ...], how: str) -> Mention:
+    entity = lexicon.entities[label.entity]
+    start, end = matched[0].start, matched[-1].end
+    used = frozenset(k for k, t in enumerate(sentence.tokens) if start <= t.start and t.end <= end)
+    return Mention(entity.iri, entity.kind, start, end, sentence.quote(start, end), f"{label.found_by()} ({how})",
+                   LABEL_CONFIDENCE[label.kind] * 0.9, used)
 
 
 def _new(sentence: Sentence, lexicon: Lexicon) -> list[Mention]:

@@ -1,0 +1,77 @@
+"""What the proposer reads that a curator would otherwise add by hand: a scope's words, a site shared across a list,
+and (each test says which) the status it gives, every proposal with the exact words it was read from."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import PROV, RDF
+
+from graph.namespaces import KG, OA
+from graph.propose import proposals_in, propose
+from graph.propose.lexicon import Lexicon, vocabulary_graph, without_labels_in
+
+
+def _local(node: object) -> str:
+    return re.split(r"[/#]", str(node))[-1]
+
+
+@cache
+def _vocabulary() -> Graph:
+    return vocabulary_graph()
+
+
+def _new_department(text: str) -> Graph:
+    """The text read as a new department's: with every English label it uses taken out of the vocabulary (the
+    benchmark's "center" reading), so what is found comes from the rules, not from the text's own words."""
+    return propose(text, department="u", source_name="u.txt",
+                   lexicon=Lexicon.from_graph(without_labels_in(_vocabulary(), text)))
+
+
+def _relations(graph: Graph) -> dict[tuple[str, str, str], tuple[str, list[str]]]:
+    """(subject, predicate, object) by local name → (proposed status, the quotes of its evidence spans)."""
+    found = {}
+    for p in proposals_in(graph):
+        if graph.value(p, RDF.subject) is None or graph.value(p, KG.proposedStatus) is None:
+            continue
+        key = (_local(graph.value(p, RDF.subject)), _local(graph.value(p, RDF.predicate)),
+               _local(graph.value(p, RDF.object)))
+        found[key] = (_local(graph.value(p, KG.proposedStatus)), _quotes(graph, p))
+    return found
+
+
+def _quotes(graph: Graph, proposal: URIRef) -> list[str]:
+    text = str(next(graph.objects(None, KG.sourceText)))
+    quotes = []
+    for span in graph.objects(proposal, PROV.wasDerivedFrom):
+        start, end = int(graph.value(span, OA.start)), int(graph.value(span, OA.end))
+        assert text[start:end] == str(graph.value(span, PROV.value))
+        quotes.append(text[start:end])
+    return sorted(quotes)
+
+
+def _entity_quotes(graph: Graph, local: str) -> list[str]:
+    return next(_quotes(graph, p) for p in proposals_in(graph)
+                if graph.value(p, KG.proposes) is not None and _local(graph.value(p, KG.proposes)) == local)
+
+
+def test_a_scope_word_names_the_scope_its_approach_and_thoracoscopic_surgery() -> None:
+    text = ("Chest Unit\n\nThe unit's equipment includes a thoracoscopy and a mediastinoscopy. It performs "
+            "thoracoscopic pleural biopsy. Minimally invasive thoracoscopy technique is used.")
+    graph = _new_department(text)
+    relations = {k: status for k, (status, _) in _relations(graph).items()}
+    assert relations[("department", "hasEquipment", "Thoracoscope")] == "Stated"
+    assert relations[("department", "hasEquipment", "Mediastinoscope")] == "Stated"
+    assert relations[("ThoracoscopicPleuralBiopsy", "hasApproach", "ThoracoscopicApproach")] == "Stated"
+    assert relations[("ThoracoscopicPleuralBiopsy", "usesEquipment", "Thoracoscope")] == "Implied"
+    assert relations[("department", "offers", "ThoracoscopicSurgery")] == "Stated"
+    assert _entity_quotes(graph, "Thoracoscope") == ["thoracoscopy", "thoracoscopy"]
+    assert _entity_quotes(graph, "ThoracoscopicApproach") == ["thoracoscopic"]
+    assert _entity_quotes(graph, "ThoracoscopicSurgery") == ["Minimally invasive thoracoscopy technique"]
+
+
+def test_a_scope_word_the_vocabulary_has_no_scope_for_names_nothing() -> None:
+    graph = _new_department("Eye Clinic\n\nThe clinic's equipment includes a gonioscopy and it does gonioscopic work.")
+    assert not [p for p in proposals_in(graph) if graph.value(p, KG.proposes) is not None]
