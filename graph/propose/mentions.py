@@ -30,7 +30,8 @@ _OF_HEADS = frozenset({"resection", "surgery", "biopsy", "dissection", "reconstr
 _UNRESECTABLE = re.compile(
     r"\b(?:advanced\s+)?(?:tumou?rs?|lesions?|disease)\s+(?:(?:that|which)\s+)?(?:cannot|can\s?not|can't)\s+be\s+"
     r"(?:surgically\s+)?(?:resected|removed|operated\s+on)(?:\s+surgically)?|无法手术切除|不能手术切除", re.IGNORECASE)
-_SITE_WORDS = frozenset(icd.SITES) | {"benign", "malignant"}
+_BEHAVIOURS = frozenset({"benign", "malignant"})
+_SITE_WORDS = frozenset(icd.SITES) | _BEHAVIOURS
 #: A scope's words: "thoracoscopy" (done with the scope), "thoracoscopic" (by its approach).
 _SCOPE_WORD = re.compile(r"([a-z]{3,})scop(y|ic)")
 #: Words after "...scopy" that make it an operation ("thoracoscopy technology": thoracoscopic surgery).
@@ -142,6 +143,7 @@ def _runs(sentence: Sentence) -> list[_Run]:
             if end > j:
                 order = (*range(before, h), *range(j, end), h)
                 runs.append(_Run(tuple(toks[k] for k in order), order, head=h))
+    runs.extend(_site_runs(sentence))
     for match in re.finditer(r"\s*[(（][^()（）]{1,40}[)）]", sentence.text):  # "robotic (Da Vinci) surgery"
         start, end = sentence.start + match.start(), sentence.start + match.end()
         order = tuple(k for k, t in enumerate(toks) if not start <= t.start < end)
@@ -151,6 +153,39 @@ def _runs(sentence: Sentence) -> list[_Run]:
         runs.append(_Run(tuple(Token(w.norm, start, end) for w in tokens("unresectable tumour")),
                          tuple(sorted(_indices(toks, start, end))) or (0,), whole=True,
                          used=_indices(toks, start, end)))
+    return runs
+
+
+def _site_runs(sentence: Sentence) -> list[_Run]:
+    """A tumour's site and behaviour in either order ("esophageal benign tumor" is a benign esophageal tumor), and
+    a site standing alone before another site's phrase, which shares that phrase's words ("lung, esophageal benign
+    tumor resection" and "lung and esophageal benign tumor resection" name a benign lung tumor resection too)."""
+    toks, runs = sentence.tokens, []
+    for k in range(len(toks) - 1):
+        if toks[k].norm in icd.SITES and toks[k + 1].norm in _BEHAVIOURS and _spaced(sentence, toks, k, k + 1):
+            order = (*range(k), k + 1, k, *range(k + 2, len(toks)))
+            runs.append(_Run(tuple(toks[i] for i in order), order))
+        if toks[k].norm not in icd.SITES:
+            continue
+        if sentence.between(toks[k].end, toks[k + 1].start).strip() == "," and (k == 0 or toks[k - 1].norm not in (
+                "the", "of", "a", "an")):
+            second = k + 1
+        elif toks[k + 1].norm in ("and", "or") and _spaced(sentence, toks, k, k + 1):
+            second = k + 2
+        else:
+            continue
+        if second >= len(toks) or toks[second].norm not in icd.SITES or not _spaced(sentence, toks, second - 1, second, "-,"):
+            continue
+        tail = second + 1
+        while tail < len(toks) and tail - second <= 6 and toks[tail].norm not in STOP \
+                and _spaced(sentence, toks, tail - 1, tail):
+            tail += 1
+        if tail == second + 1:
+            continue
+        orders = [(k, *range(second + 1, tail))]
+        if toks[second + 1].norm in _BEHAVIOURS:
+            orders.append((second + 1, k, *range(second + 2, tail)))
+        runs.extend(_Run(tuple(toks[i] for i in order), order, used=frozenset({k}), head=k) for order in orders)
     return runs
 
 

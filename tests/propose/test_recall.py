@@ -75,3 +75,27 @@ def test_a_scope_word_names_the_scope_its_approach_and_thoracoscopic_surgery() -
 def test_a_scope_word_the_vocabulary_has_no_scope_for_names_nothing() -> None:
     graph = _new_department("Eye Clinic\n\nThe clinic's equipment includes a gonioscopy and it does gonioscopic work.")
     assert not [p for p in proposals_in(graph) if graph.value(p, KG.proposes) is not None]
+
+
+def test_a_site_alone_before_another_sites_phrase_shares_its_words_in_either_order() -> None:
+    text = ("Chest Unit\n\nMore surgeries are carried out, including lung, esophageal benign tumor resection. "
+            "The unit also does thymic and tracheal benign tumor resection.")
+    graph = propose(text, department="u", source_name="u.txt")
+    relations = _relations(graph)
+    first = "lung, esophageal benign tumor resection"
+    assert relations[("department", "offers", "BenignLungTumourResection")] == ("Stated", [text[text.index(
+        "More"):text.index("resection.") + 10]])
+    assert relations[("BenignLungTumourResection", "treats", "BenignLungTumour")][0] == "Stated"
+    assert relations[("BenignEsophagealTumourResection", "treats", "BenignEsophagealTumour")][0] == "Stated"
+    assert relations[("department", "offers", "BenignEsophagealTumourResection")][0] == "Stated"
+    assert _entity_quotes(graph, "BenignLungTumourResection") == [first]
+    assert _entity_quotes(graph, "BenignEsophagealTumourResection") == ["esophageal benign tumor resection"]
+    assert _entity_quotes(graph, "BenignLungTumour") == ["lung, esophageal benign tumor"]
+    assert not any(k[1] == "treats" and k[2] == "BenignLungTumour" and k[0] != "BenignLungTumourResection"
+                   for k in relations)  # the esophageal operation is not read as treating the lung's tumour
+
+
+def test_a_noun_site_in_a_list_does_not_lend_its_place_to_the_next_item() -> None:
+    graph = propose("Chest Unit\n\nThe unit treats diseases of the lung, esophageal cancer and myasthenia gravis.",
+                    department="u", source_name="u.txt")
+    assert ("department", "treatsCondition", "LungCancer") not in _relations(graph)
