@@ -114,6 +114,8 @@ class _Assembly:
         english = bool(re.search(r"[A-Za-z]{3}", self.text))
         self._document(chinese, english)
         thoracic = patterns.thoracic(self.text)
+        topic: rules.Topic | None = None  # the conditions an earlier sentence of the paragraph announces aspects for
+        previous = 0
         for sentence in sentences(self.text):
             found = mention_finder.find(sentence, self.lexicon)
             slips = patterns.slips(sentence) if thoracic else []
@@ -122,6 +124,13 @@ class _Assembly:
                 self._mention(mention)
             for relation in self._with_scopes(rules.relations(sentence, found), found):
                 self._relation(relation)
+            if re.search(r"\n\s*\n", self.text[previous:sentence.start]) or any(m.kind == "condition" for m in found):
+                topic = None  # a new paragraph, or a sentence with conditions of its own, ends the announced aspects
+            if topic is not None:
+                for relation in rules.aspects(sentence, found, topic):
+                    self._relation(relation)
+            topic = rules.announced(sentence, found) or topic
+            previous = sentence.end
             for figure in figure_patterns.figures(sentence):
                 self._figure(figure)
             for match, reading, note_en, note_zh in slips:

@@ -31,6 +31,9 @@ _INDICATION_LINK = re.compile(r"\bfor\b|\bpatients?\s+(?:with|whose)\b|\bcannot\
 _NEGATION = re.compile(r"\b(?:not|never|no longer|without)\b|n't|尚未|未|没有|不再", re.IGNORECASE)
 _SINGULAR = re.compile(r"\b(?:has\s+become|is)\s+(?:a\s+)?$", re.IGNORECASE)
 _CLAUSE = re.compile(r"\bas\s+(?:a\s+)?$", re.IGNORECASE)
+#: A sentence that announces what follows about its subject ("... of lung cancer in the following aspects:").
+_ASPECTS = re.compile(r"\b(?:in|from)\s+the\s+following\s+(?:aspects|ways|areas|respects)\b|\bas\s+follows\b|"
+                      r"以下(?:几个)?方面|如下", re.IGNORECASE)
 _RULE_CONFIDENCE = {"Stated": 0.9, "Implied": 0.7, "Ambiguous": 0.4}
 
 
@@ -141,6 +144,47 @@ def relations(sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
     return out.relations
 
 
+@dataclass(frozen=True)
+class Topic:
+    """The conditions a sentence announces aspects for, and the words that announce them."""
+
+    sentence: Sentence
+    conditions: tuple[Mention, ...]
+    cue: str
+
+
+def announced(sentence: Sentence, mentions: list[Mention]) -> Topic | None:
+    """The topic a sentence opens when it announces aspects ("... of lung and esophageal cancer in the following
+    aspects:"): the conditions it names before the announcing words, outside any operation's name."""
+    cue = _ASPECTS.search(sentence.text)
+    if cue is None:
+        return None
+    services = [m for m in mentions if m.family == "service"]
+    at = sentence.start + cue.start()
+    conditions = tuple(m for m in mentions if m.kind == "condition" and m.end <= at
+                       and not any(m.inside(s) for s in services))
+    return Topic(sentence, conditions, cue.group(0)) if conditions else None
+
+
+def aspects(sentence: Sentence, mentions: list[Mention], topic: Topic) -> list[Relation]:
+    """What a sentence among announced aspects implies: each treatment it names treats the topic's conditions
+    (implied, never stated: this sentence does not name them), with both sentences as evidence."""
+    services = [m for m in mentions if m.family == "service"]
+    treatments = [m for m in services if m.kind != "examination" and not any(m.inside(o) for o in services)]
+    out = []
+    for condition in topic.conditions:
+        note = (f"One of the aspects an earlier sentence announces ('{topic.cue}') for '{condition.quote}'; this "
+                "sentence does not name the condition itself.",
+                f"这是前文（'{topic.cue}'）为'{condition.quote}'列出的方面之一；本句本身没有提到该疾病。")
+        for treatment in treatments:
+            for where in (topic.sentence, sentence):
+                relation = _Out(where)
+                relation.add(treatment, "kg:treats", condition, "Implied",
+                             "rule: a sentence among the aspects an earlier sentence announces for a condition", note)
+                out.extend(relation.relations)
+    return out
+
+
 class _Out:
     """The relations of one sentence, each once, with the reading of a slip and a negation marked."""
 
@@ -192,4 +236,4 @@ def _adjacent(sentence: Sentence, modifier: Mention, service: Mention) -> bool:
     return sentence.chinese and modifier.end == service.start
 
 
-__all__ = ["DEPARTMENT", "Relation", "relations"]
+__all__ = ["DEPARTMENT", "Relation", "Topic", "announced", "aspects", "relations"]

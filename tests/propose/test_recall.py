@@ -99,3 +99,17 @@ def test_a_noun_site_in_a_list_does_not_lend_its_place_to_the_next_item() -> Non
     graph = propose("Chest Unit\n\nThe unit treats diseases of the lung, esophageal cancer and myasthenia gravis.",
                     department="u", source_name="u.txt")
     assert ("department", "treatsCondition", "LungCancer") not in _relations(graph)
+
+
+def test_the_aspects_a_sentence_announces_for_a_condition_imply_what_the_next_sentences_treat() -> None:
+    announcing = "The unit has built a system for the treatment of lung cancer in the following aspects: staging first."
+    aspect = "For patients with late lesions, neoadjuvant chemotherapy is carried out."
+    text = (f"Chest Unit\n\n{announcing} {aspect} Trauma is reduced. Systematic lymph node dissection is stressed. "
+            "Esophageal cancer surgery is routine, and so is segmentectomy.\n\nThe unit also performs "
+            "pleurodesis.")
+    relations = _relations(propose(text, department="u", source_name="u.txt"))
+    assert relations[("NeoadjuvantChemotherapy", "treats", "LungCancer")] == ("Implied", sorted([announcing, aspect]))
+    assert relations[("SystematicLymphNodeDissection", "treats", "LungCancer")][0] == "Implied"
+    assert ("Segmentectomy", "treats", "LungCancer") not in relations  # its sentence names a condition of its own
+    assert not any(k[0] != "NeoadjuvantChemotherapy" and k[0] != "SystematicLymphNodeDissection"
+                   and k[1:] == ("treats", "LungCancer") for k in relations)  # nor does the next paragraph
