@@ -5,8 +5,13 @@ routine, "included in the work-up" where the sentence is about staging); a condi
 (stated, or implied when only an operation's name holds it); equipment in a sentence about equipment is its
 own. Between two things: an operation treats the condition its name holds or the sentence links to it ("for",
 "patients with", "treated with"; otherwise ambiguous); it has the approach its name holds or the sentence
-gives ("through", "by", "under"); it uses the device its name holds (implied: the name says so); a staging
+gives ("through", "by", "under"), or the approach of a treatment it is given as an example of ("laparoscopic
+treatment of various diseases such as ...": implied); it uses the device its name holds (implied: the name says
+so; stated when the name gives the device in brackets, "robotic (Da Vinci) surgery"); a staging
 sentence's examinations stage its conditions; a therapy is indicated for the population the sentence names.
+Across sentences: a sentence that announces aspects of its conditions ("in the following aspects:") makes the
+treatments of the next sentences of its paragraph treat them (implied), until a sentence names conditions of
+its own.
 Stated only when one sentence links the two; every other status says why, in English and Chinese. Imports
 the proposer's modules; nothing of rdflib or `api`.
 """
@@ -28,6 +33,10 @@ _TREAT_LINK = re.compile(r"\bfor\b|\btreat(?:s|ed|ing|ment)?\b|\bpatients?\s+wit
 _APPROACH_LINK = re.compile(r"\bthrough\b|\bby\b|\bvia\b|\bunder\b|\bduring\b|\bapproach(?:es)?\b|经|采用|入路|下",
                             re.IGNORECASE)
 _INDICATION_LINK = re.compile(r"\bfor\b|\bpatients?\s+(?:with|whose)\b|\bcannot\b|对于|针对|患者", re.IGNORECASE)
+#: A bare treatment word after an approach ("laparoscopic treatment of ...") and what gives its examples.
+_GENERIC_TREATMENT = re.compile(r"\s*(?:treatments?|surger(?:y|ies)|operations?|procedures?)\b|\s*(?:治疗|手术)",
+                                re.IGNORECASE)
+_EXAMPLES = re.compile(r"\bsuch\s+as\b|\bincluding\b|\be\.g\.|例如|比如|包括", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|never|no longer|without)\b|n't|尚未|未|没有|不再", re.IGNORECASE)
 _SINGULAR = re.compile(r"\b(?:has\s+become|is)\s+(?:a\s+)?$", re.IGNORECASE)
 _CLAUSE = re.compile(r"\bas\s+(?:a\s+)?$", re.IGNORECASE)
@@ -134,9 +143,20 @@ def relations(sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
         if not holders and _APPROACH_LINK.search(sentence.text):
             for operation in operations:
                 out.add(operation, "kg:hasApproach", approach, "Stated", "rule: one sentence gives the operation's approach")
+        for example in ([] if holders else _examples(sentence, approach, operations)):
+            out.add(example, "kg:hasApproach", approach, "Implied", "rule: an operation given as an example of a "
+                    "treatment by the approach", (f"Given as an example ('{example.quote}') of '{approach.quote}' "
+                                                  "treatment; the operation's own name does not say the approach.",
+                                                  f"作为'{approach.quote}'治疗的例子（'{example.quote}'）列出；"
+                                                  "该手术本身的名称没有说明入路。"))
     for device in (m for m in mentions if m.kind == "equipment"):
-        holders = [s for s in top if device.inside(s) or _adjacent(sentence, device, s)]
+        bracketed = [s for s in top if _in_brackets(sentence, device, s)]
+        for holder in bracketed:
+            out.add(holder, "kg:usesEquipment", device, "Stated", "rule: the operation's name gives the device in brackets")
+        holders = [s for s in top if device.inside(s) or _adjacent(sentence, device, s)] + bracketed
         for holder in holders:
+            if holder in bracketed:
+                continue
             out.add(holder, "kg:usesEquipment", device, "Implied", "rule: the operation's name holds the device",
                     (f"The name '{holder.quote}' says it is done with this device.", f"名称'{holder.quote}'表明它使用该设备。"))
         if not holders and _EQUIPMENT.search(sentence.text):
@@ -229,6 +249,29 @@ def _routine(sentence: Sentence, services: list[Mention]) -> set[Mention]:
         else:
             found.update(services)
     return found
+
+
+def _examples(sentence: Sentence, approach: Mention, operations: list[Mention]) -> list[Mention]:
+    """The operations a sentence gives as examples of a treatment by an approach: "laparoscopic treatment of various
+    diseases such as A and B" (the approach right before a bare treatment word, "such as" / "including" after it in
+    the same clause, the operations after that)."""
+    after = sentence.text[approach.end - sentence.start:]
+    head = _GENERIC_TREATMENT.match(after)
+    cue = _EXAMPLES.search(after, head.end()) if head else None
+    if cue is None or re.search(r"[,，;；:：]", after[:cue.start()]):
+        return []
+    at = approach.end + cue.end()
+    stop = re.search(r"[;；]", after[cue.end():])
+    end = at + stop.start() if stop else sentence.end
+    return [o for o in operations if at <= o.start and o.end <= end]
+
+
+def _in_brackets(sentence: Sentence, device: Mention, service: Mention) -> bool:
+    """A device written in brackets within a service's name: "robotic (Da Vinci) surgery"."""
+    before = sentence.between(service.start, device.start).rstrip()
+    after = sentence.between(device.end, service.end).lstrip()
+    return (service.start < device.start and device.end < service.end and before.endswith(("(", "（"))
+            and after.startswith((")", "）")))
 
 
 def _adjacent(sentence: Sentence, modifier: Mention, service: Mention) -> bool:

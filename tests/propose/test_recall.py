@@ -7,7 +7,7 @@ import re
 from functools import cache
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import PROV, RDF, SKOS
 
 from graph.namespaces import KG, OA
 from graph.propose import proposals_in, propose
@@ -113,3 +113,27 @@ def test_the_aspects_a_sentence_announces_for_a_condition_imply_what_the_next_se
     assert ("Segmentectomy", "treats", "LungCancer") not in relations  # its sentence names a condition of its own
     assert not any(k[0] != "NeoadjuvantChemotherapy" and k[0] != "SystematicLymphNodeDissection"
                    and k[1:] == ("treats", "LungCancer") for k in relations)  # nor does the next paragraph
+
+
+def test_an_operation_given_as_an_example_of_a_treatment_by_an_approach_has_that_approach_implied() -> None:
+    text = ("Chest Unit\n\nThe unit offers uniportal treatment of various diseases such as segmentectomy and "
+            "thoracoscopic pleural biopsy. The unit also does thoracic surgery, uniportal, and segmentectomy.")
+    graph = propose(text, department="u", source_name="u.txt")
+    relations = _relations(graph)
+    first = text[text.index("The unit offers"):text.index("biopsy.") + 7]
+    assert relations[("Segmentectomy", "hasApproach", "UniportalThoracoscopicApproach")] == ("Implied", [first])
+    assert relations[("Segmentectomy", "usesEquipment", "Thoracoscope")][0] == "Implied"
+    assert ("ThoracoscopicPleuralBiopsy", "hasApproach", "UniportalThoracoscopicApproach") in relations
+    note = next(graph.objects(next(p for p in proposals_in(graph) if _local(graph.value(p, RDF.object))
+                                   == "UniportalThoracoscopicApproach" and _local(graph.value(p, RDF.subject))
+                                   == "Segmentectomy"), SKOS.editorialNote))
+    assert "example" in str(note)
+    # the second sentence has no treatment word right after the approach: it gives no example, adds no evidence
+    assert relations.get(("Segmentectomy", "hasApproach", "UniportalThoracoscopicApproach"))[1] == [first]
+
+
+def test_a_device_in_brackets_within_an_operations_name_is_stated_as_its_equipment() -> None:
+    text = "Chest Unit\n\nThe unit performs robotic (Da Vinci) surgery and thoracoscopy bronchial sleeve resection."
+    relations = _relations(propose(text, department="u", source_name="u.txt"))
+    assert relations[("RoboticSurgery", "usesEquipment", "DaVinciSurgicalSystem")][0] == "Stated"
+    assert relations[("ThoracoscopicBronchialSleeveResection", "usesEquipment", "Thoracoscope")][0] == "Implied"
