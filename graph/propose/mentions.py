@@ -36,6 +36,10 @@ _SITE_WORDS = frozenset(icd.SITES) | _BEHAVIOURS
 _SCOPE_WORD = re.compile(r"([a-z]{3,})scop(y|ic)")
 #: Words after "...scopy" that make it an operation ("thoracoscopy technology": thoracoscopic surgery).
 _SCOPY_HEADS = frozenset({"technology", "technique", "technic", "surgery", "operation"})
+_ZH_SITES = "|".join(sorted(icd.SITES_ZH, key=len, reverse=True))
+#: A Chinese site alone before another site's phrase (肺、食管良性肿瘤切除术; 肺和食管癌).
+_ZH_SITE_LIST = re.compile(rf"(?:^|(?<=[、，,：:的])|(?<=擅长)|(?<=开展)|(?<=治疗)|(?<=包括)|(?<=诊治))({_ZH_SITES})"
+                           rf"(、|和|及|与)({_ZH_SITES})([\u4e00-\u9fff]{{1,12}})")
 #: What may stand inside a name between its words: hyphens, slashes, middle dots ("PET-CT", "PET/CT").
 _IN_NAME = "-/·‐–"
 #: Words after which a condition's name is an organisation's ("Thoracic Tumor Center").
@@ -159,7 +163,8 @@ def _runs(sentence: Sentence) -> list[_Run]:
 def _site_runs(sentence: Sentence) -> list[_Run]:
     """A tumour's site and behaviour in either order ("esophageal benign tumor" is a benign esophageal tumor), and
     a site standing alone before another site's phrase, which shares that phrase's words ("lung, esophageal benign
-    tumor resection" and "lung and esophageal benign tumor resection" name a benign lung tumor resection too)."""
+    tumor resection" and "lung and esophageal benign tumor resection" name a benign lung tumor resection too; in
+    Chinese 肺、食管良性肿瘤切除术 names 肺良性肿瘤切除术)."""
     toks, runs = sentence.tokens, []
     for k in range(len(toks) - 1):
         if toks[k].norm in icd.SITES and toks[k + 1].norm in _BEHAVIOURS and _spaced(sentence, toks, k, k + 1):
@@ -186,6 +191,12 @@ def _site_runs(sentence: Sentence) -> list[_Run]:
         if toks[second + 1].norm in _BEHAVIOURS:
             orders.append((second + 1, k, *range(second + 2, tail)))
         runs.extend(_Run(tuple(toks[i] for i in order), order, used=frozenset({k}), head=k) for order in orders)
+    for match in _ZH_SITE_LIST.finditer(sentence.text):  # 肺、食管良性肿瘤切除术: 肺良性肿瘤切除术 too
+        first = sorted(_indices(toks, sentence.start + match.start(1), sentence.start + match.end(1)))
+        rest = sorted(_indices(toks, sentence.start + match.start(4), sentence.start + match.end(4)))
+        if first and rest:
+            order = (*first, *rest)
+            runs.append(_Run(tuple(toks[i] for i in order), order, used=frozenset(first), head=first[0]))
     return runs
 
 

@@ -137,3 +137,13 @@ def test_a_device_in_brackets_within_an_operations_name_is_stated_as_its_equipme
     relations = _relations(propose(text, department="u", source_name="u.txt"))
     assert relations[("RoboticSurgery", "usesEquipment", "DaVinciSurgicalSystem")][0] == "Stated"
     assert relations[("ThoracoscopicBronchialSleeveResection", "usesEquipment", "Thoracoscope")][0] == "Implied"
+
+
+def test_a_chinese_site_alone_before_another_sites_phrase_shares_its_words() -> None:
+    text = "胸外科\n\n开展胸腔镜胸膜活检术、肺、食管良性肿瘤切除术。本科擅长肺和食管癌的治疗。尘肺和食管癌患者也来就诊。"
+    graph = propose(text, department="zh", source_name="zh.txt")
+    relations = _relations(graph)
+    assert relations[("BenignLungTumourResection", "treats", "BenignLungTumour")][0] == "Stated"
+    assert relations[("department", "offers", "BenignLungTumourResection")][0] == "Stated"
+    assert _entity_quotes(graph, "BenignLungTumourResection") == ["肺、食管良性肿瘤切除术"]
+    assert _entity_quotes(graph, "LungCancer") == ["肺和食管癌"]  # not 尘肺 (pneumoconiosis), a word of its own
