@@ -1,7 +1,8 @@
 """The relations one sentence supports between the things it names, with the status a curator would give.
 
 What the department does: a service it names is offered (performed routinely where the sentence says
-routine, "included in the work-up" where the sentence is about staging); a condition it names is treated
+routine, "included in the work-up" where the sentence is about staging; offered, and routine only ambiguously,
+when it is appended after a list an "and" already closed); a condition it names is treated
 (stated, or implied when only an operation's name holds it); equipment in a sentence about equipment is its
 own. Between two things: an operation treats the condition its name holds or the sentence links to it ("for",
 "patients with", "treated with"; otherwise ambiguous); it has the approach its name holds or the sentence
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from graph.propose.mentions import Mention
 from graph.propose.text import Sentence, clause_breaks
@@ -81,6 +83,13 @@ def relations(sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
             predicate = "kg:includesRoutinelyInWorkup" if service in routine else "kg:includesInWorkup"
             out.add(DEPARTMENT, predicate, service, "Stated", "rule: an examination of a staging sentence" +
                     (", called routine" if service in routine else ""))
+        elif service in routine and _appended(sentence, service, top):
+            out.add(DEPARTMENT, "kg:offers", service, "Stated", "rule: a service the department's text names")
+            out.add(DEPARTMENT, "kg:performsRoutinely", service, "Ambiguous", "rule: a service appended after the "
+                    "list the routine words govern", (f"'{service.quote}' is added after a list that 'and' already "
+                                                      "closed; whether the routine words cover it too is not clear.",
+                                                      f"'{service.quote}'接在一个已用'and'结束的列表之后；"
+                                                      "“常规”是否也涵盖它，并不清楚。"))
         else:
             predicate = "kg:performsRoutinely" if service in routine else "kg:offers"
             out.add(DEPARTMENT, predicate, service, "Stated", "rule: a service the department's text names" +
@@ -272,6 +281,15 @@ def _in_brackets(sentence: Sentence, device: Mention, service: Mention) -> bool:
     after = sentence.between(device.end, service.end).lstrip()
     return (service.start < device.start and device.end < service.end and before.endswith(("(", "（"))
             and after.startswith((")", "）")))
+
+
+def _appended(sentence: Sentence, service: Mention, services: list[Mention]) -> bool:
+    """Whether a service follows, after ", and", a list of services that an "and" already closed ("... such as A,
+    B, and C, and D"): D is added to the list, not one of its items."""
+    earlier = [s for s in services if s.end <= service.start]
+    if len(earlier) < 2 or not re.fullmatch(r",\s*and\s+", sentence.between(earlier[-1].end, service.start)):
+        return False
+    return any(re.search(r"\band\b", sentence.between(a.end, b.start)) for a, b in pairwise(earlier))
 
 
 def _adjacent(sentence: Sentence, modifier: Mention, service: Mention) -> bool:

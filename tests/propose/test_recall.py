@@ -147,3 +147,18 @@ def test_a_chinese_site_alone_before_another_sites_phrase_shares_its_words() -> 
     assert relations[("department", "offers", "BenignLungTumourResection")][0] == "Stated"
     assert _entity_quotes(graph, "BenignLungTumourResection") == ["肺、食管良性肿瘤切除术"]
     assert _entity_quotes(graph, "LungCancer") == ["肺和食管癌"]  # not 尘肺 (pneumoconiosis), a word of its own
+
+
+def test_a_service_appended_after_a_closed_list_is_offered_and_its_routine_is_ambiguous() -> None:
+    text = ("Chest Unit\n\nThe unit routinely conducts treatments such as segmentectomy, radiofrequency ablation, and "
+            "thoracoscopic pleural biopsy, and robotic surgery. It routinely performs segmentectomy and robotic "
+            "surgery.")
+    first = text[text.index("The unit"):text.index("It routinely")].strip()
+    relations = _relations(propose(text, department="u", source_name="u.txt"))
+    assert relations[("department", "performsRoutinely", "RadiofrequencyAblation")] == ("Stated", [first])
+    assert relations[("department", "offers", "RoboticSurgery")] == ("Stated", [first])
+    # the second sentence calls it routine outright: that is the stronger reading, and the one proposed
+    assert relations[("department", "performsRoutinely", "RoboticSurgery")][0] == "Stated"
+    alone = _relations(propose(text[:text.index(" It routinely")], department="u", source_name="u.txt"))
+    assert alone[("department", "performsRoutinely", "RoboticSurgery")] == ("Ambiguous", [first])
+    assert alone[("department", "performsRoutinely", "ThoracoscopicPleuralBiopsy")][0] == "Stated"
