@@ -246,13 +246,17 @@ class _Assembly:
         for relation in relations:
             if relation.predicate == "kg:hasApproach" and relation.object in pairs:
                 device = self.lexicon.entities[pairs[relation.object]]
-                out.append(replace(relation, predicate="kg:usesEquipment", object=device.iri, status="Implied",
+                note = (f"The name says it is done by the approach of the {device.en.lower()}, so with one; the "
+                        "sentence does not name the device.",
+                        f"名称表明它经{device.zh or device.en}入路完成，因此使用该器械；句中并未提到该器械本身。")
+                if relation.status == "Ambiguous":  # never more than the approach it is read from
+                    note = (f"Only if it has the approach of the {device.en.lower()}, which is not clear: "
+                            + relation.note_en, f"仅当它经{device.zh or device.en}入路完成时才成立，而这并不清楚："
+                            + relation.note_zh)
+                out.append(replace(relation, predicate="kg:usesEquipment", object=device.iri,
+                                   status="Ambiguous" if relation.status == "Ambiguous" else "Implied",
                                    found_by="rule: an operation by a scope's approach is done with that scope",
-                                   confidence=round(relation.confidence * 0.8, 2),
-                                   note_en=f"The name says it is done by the approach of the {device.en.lower()}, so "
-                                           "with one; the sentence does not name the device.",
-                                   note_zh=f"名称表明它经{device.zh or device.en}入路完成，因此使用该器械；"
-                                           "句中并未提到该器械本身。"))
+                                   confidence=round(relation.confidence * 0.8, 2), note_en=note[0], note_zh=note[1]))
             if relation.predicate == "kg:usesEquipment" and relation.object in devices and any(
                     m.entity == relation.object and any(m.inside(o) for o in found if o.entity == relation.subject)
                     for m in found):

@@ -162,3 +162,10 @@ def test_a_service_appended_after_a_closed_list_is_offered_and_its_routine_is_am
     alone = _relations(propose(text[:text.index(" It routinely")], department="u", source_name="u.txt"))
     assert alone[("department", "performsRoutinely", "RoboticSurgery")] == ("Ambiguous", [first])
     assert alone[("department", "performsRoutinely", "ThoracoscopicPleuralBiopsy")][0] == "Stated"
+
+
+def test_a_device_read_from_a_denied_approach_is_not_implied() -> None:
+    relations = _relations(propose("Chest Unit\n\nThe unit no longer performs thoracoscopic pleural biopsy.",
+                                   department="u", source_name="u.txt"))
+    assert relations[("ThoracoscopicPleuralBiopsy", "hasApproach", "ThoracoscopicApproach")][0] == "Ambiguous"
+    assert relations[("ThoracoscopicPleuralBiopsy", "usesEquipment", "Thoracoscope")][0] == "Ambiguous"
