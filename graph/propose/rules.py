@@ -6,7 +6,8 @@ when it is appended after a list an "and" already closed); a condition it names 
 (stated, or implied when only an operation's name holds it); equipment in a sentence about equipment is its
 own. Between two things: an operation treats the condition its name holds or the sentence links to it ("for",
 "patients with", "treated with"; otherwise ambiguous); it has the approach its name holds or the sentence
-gives ("through", "by", "under"), or the approach of a treatment it is given as an example of ("laparoscopic
+gives ("through", "by", "under"; ambiguous for the later items of a list whose first item's name starts with
+it), or the approach of a treatment it is given as an example of ("laparoscopic
 treatment of various diseases such as ...": implied); it uses the device its name holds (implied: the name says
 so; stated when the name gives the device in brackets, "robotic (Da Vinci) surgery"); a staging
 sentence's examinations stage its conditions; a therapy is indicated for the population the sentence names.
@@ -39,6 +40,10 @@ _INDICATION_LINK = re.compile(r"\bfor\b|\bpatients?\s+(?:with|whose)\b|\bcannot\
 _GENERIC_TREATMENT = re.compile(r"\s*(?:treatments?|surger(?:y|ies)|operations?|procedures?)\b|\s*(?:治疗|手术)",
                                 re.IGNORECASE)
 _EXAMPLES = re.compile(r"\bsuch\s+as\b|\bincluding\b|\be\.g\.|例如|比如|包括", re.IGNORECASE)
+#: A name ending in a bare treatment word ("... thoracoscopic surgery"), whose approach is its own.
+_GENERIC_END = re.compile(r"\b(?:treatments?|surger(?:y|ies)|operations?|procedures?)$|(?:治疗|手术)$", re.IGNORECASE)
+#: What joins two items of a list: a comma (or 、), "and", "or", or a comma and one of them.
+_LIST_MARK = re.compile(r"\s*(?:[,，、]\s*(?:(?:and|or)\s+)?|(?:and|or)\s+|和|及|与|或)", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:not|never|no longer|without)\b|n't|尚未|未|没有|不再", re.IGNORECASE)
 _SINGULAR = re.compile(r"\b(?:has\s+become|is)\s+(?:a\s+)?$", re.IGNORECASE)
 _CLAUSE = re.compile(r"\bas\s+(?:a\s+)?$", re.IGNORECASE)
@@ -149,6 +154,12 @@ def relations(sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
         holders = [s for s in top if approach.inside(s) or _adjacent(sentence, approach, s)]
         for holder in holders:
             out.add(holder, "kg:hasApproach", approach, "Stated", "rule: the operation's name holds the approach")
+            for item in _listed_after(sentence, holder, top, approach, mentions):
+                out.add(item, "kg:hasApproach", approach, "Ambiguous", "rule: a later item of a list whose first item "
+                        "names the approach", (f"'{approach.quote}' is written before the list's first item "
+                                               f"('{holder.quote}') only; whether it applies to '{item.quote}' too is "
+                                               "not said.", f"'{approach.quote}'只写在列表第一项（'{holder.quote}'）之前；"
+                                               f"是否也适用于'{item.quote}'，未说明。"))
         if not holders and _APPROACH_LINK.search(sentence.text):
             for operation in operations:
                 out.add(operation, "kg:hasApproach", approach, "Stated", "rule: one sentence gives the operation's approach")
@@ -281,6 +292,24 @@ def _in_brackets(sentence: Sentence, device: Mention, service: Mention) -> bool:
     after = sentence.between(device.end, service.end).lstrip()
     return (service.start < device.start and device.end < service.end and before.endswith(("(", "（"))
             and after.startswith((")", "）")))
+
+
+def _listed_after(sentence: Sentence, first: Mention, services: list[Mention], approach: Mention,
+                  mentions: list[Mention]) -> list[Mention]:
+    """The services listed right after one whose name starts with an approach ("thoracoscopic lobectomy,
+    segmentectomy, ..."; not "minimally invasive thoracoscopic surgery, ...", a bare surgery's own), up to the first
+    that names an approach or a device of its own or that is not joined to the previous item by a list mark."""
+    if approach.start != first.start or _GENERIC_END.search(first.quote):
+        return []  # "video-assisted thoracoscopic surgery, segmentectomy": the approach is that surgery's own
+    modifiers = [m for m in mentions if m.kind in ("approach", "equipment")]
+    later, previous = [], first
+    for service in sorted((s for s in services if s.start >= first.end), key=lambda s: s.start):
+        gap = sentence.between(previous.end, service.start)
+        if not _LIST_MARK.fullmatch(gap) or any(m.inside(service) or _adjacent(sentence, m, service) for m in modifiers):
+            break
+        later.append(service)
+        previous = service
+    return later
 
 
 def _appended(sentence: Sentence, service: Mention, services: list[Mention]) -> bool:

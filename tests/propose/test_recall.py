@@ -164,6 +164,21 @@ def test_a_service_appended_after_a_closed_list_is_offered_and_its_routine_is_am
     assert alone[("department", "performsRoutinely", "ThoracoscopicPleuralBiopsy")][0] == "Stated"
 
 
+def test_an_approach_before_a_lists_first_item_is_only_ambiguous_for_the_next_items() -> None:
+    text = ("Chest Unit\n\nThe unit is good at uniportal thoracoscopic lobectomy, segmentectomy, sleeve lobectomy, and "
+            "robotic surgery. It also does video-assisted thoracoscopic surgery and pleurodesis.")
+    relations = _relations(propose(text, department="u", source_name="u.txt"))
+    assert relations[("UniportalThoracoscopicLobectomy", "hasApproach", "UniportalThoracoscopicApproach")][0] == "Stated"
+    assert relations[("Segmentectomy", "hasApproach", "UniportalThoracoscopicApproach")][0] == "Ambiguous"
+    # a device read from an ambiguous approach is no surer than it
+    assert relations[("Segmentectomy", "usesEquipment", "Thoracoscope")][0] == "Ambiguous"
+    # the list stops at an item with an approach of its own
+    assert ("RoboticSurgery", "hasApproach", "UniportalThoracoscopicApproach") not in relations
+    # "video-assisted thoracoscopic surgery" is a surgery's own name: its approach is not lent to the next item
+    assert not [k for k in relations if k[1] == "hasApproach" and k[2] == "ThoracoscopicApproach"
+                and k[0] not in ("ThoracoscopicSurgery",)]
+
+
 def test_a_device_read_from_a_denied_approach_is_not_implied() -> None:
     relations = _relations(propose("Chest Unit\n\nThe unit no longer performs thoracoscopic pleural biopsy.",
                                    department="u", source_name="u.txt"))
