@@ -142,7 +142,14 @@ def relations(sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
     for indication in indications:
         linked = bool(_INDICATION_LINK.search(sentence.text))
         for operation in operations:
-            if linked:
+            if linked and _appended(sentence, operation, top) and indication.start < operation.start:
+                out.add(operation, "kg:hasIndication", indication, "Ambiguous", "rule: a treatment appended after the "
+                        "list the patients are given for", (f"'{operation.quote}' is added after a list that 'and' "
+                                                            "already closed; whether the patients the sentence names "
+                                                            "are its patients too is not clear.",
+                                                            f"'{operation.quote}'接在一个已用'and'结束的列表之后；"
+                                                            "句中所说的患者是否也是它的患者，并不清楚。"))
+            elif linked:
                 out.add(operation, "kg:hasIndication", indication, "Stated", "rule: one sentence gives the patients it is for")
             else:
                 out.add(operation, "kg:hasIndication", indication, "Implied", "rule: one sentence names both",

@@ -184,3 +184,11 @@ def test_a_device_read_from_a_denied_approach_is_not_implied() -> None:
                                    department="u", source_name="u.txt"))
     assert relations[("ThoracoscopicPleuralBiopsy", "hasApproach", "ThoracoscopicApproach")][0] == "Ambiguous"
     assert relations[("ThoracoscopicPleuralBiopsy", "usesEquipment", "Thoracoscope")][0] == "Ambiguous"
+
+
+def test_the_patients_a_sentence_gives_a_list_for_are_ambiguous_for_a_treatment_appended_after_it() -> None:
+    text = ("Chest Unit\n\nFor patients whose advanced tumors cannot be surgically resected, the unit conducts "
+            "treatments such as radiofrequency ablation, and radioactive particle implantation, and robotic surgery.")
+    relations = _relations(propose(text, department="u", source_name="u.txt"))
+    assert relations[("RadiofrequencyAblation", "hasIndication", "UnresectableAdvancedTumour")][0] == "Stated"
+    assert relations[("RoboticSurgery", "hasIndication", "UnresectableAdvancedTumour")][0] == "Ambiguous"
