@@ -52,6 +52,15 @@ def _quotes(graph: Graph, proposal: URIRef) -> list[str]:
     return sorted(quotes)
 
 
+def _read(text: str) -> dict[tuple[str, str, str], tuple[str, list[str]]]:
+    """The relations of a text read with the shipped vocabulary."""
+    return _relations(propose(text, department="u", source_name="u.txt"))
+
+
+def _statuses(text: str) -> dict[tuple[str, str, str], str]:
+    return {key: status for key, (status, _) in _read(text).items()}
+
+
 def _entity_quotes(graph: Graph, local: str) -> list[str]:
     return next(_quotes(graph, p) for p in proposals_in(graph)
                 if graph.value(p, KG.proposes) is not None and _local(graph.value(p, KG.proposes)) == local)
@@ -107,7 +116,7 @@ def test_the_aspects_a_sentence_announces_for_a_condition_imply_what_the_next_se
     text = (f"Chest Unit\n\n{announcing} {aspect} Trauma is reduced. Systematic lymph node dissection is stressed. "
             "Esophageal cancer surgery is routine, and so is segmentectomy.\n\nThe unit also performs "
             "pleurodesis.")
-    relations = _relations(propose(text, department="u", source_name="u.txt"))
+    relations = _read(text)
     assert relations[("NeoadjuvantChemotherapy", "treats", "LungCancer")] == ("Implied", sorted([announcing, aspect]))
     assert relations[("SystematicLymphNodeDissection", "treats", "LungCancer")][0] == "Implied"
     assert ("Segmentectomy", "treats", "LungCancer") not in relations  # its sentence names a condition of its own
@@ -134,9 +143,9 @@ def test_an_operation_given_as_an_example_of_a_treatment_by_an_approach_has_that
 
 def test_a_device_in_brackets_within_an_operations_name_is_stated_as_its_equipment() -> None:
     text = "Chest Unit\n\nThe unit performs robotic (Da Vinci) surgery and thoracoscopy bronchial sleeve resection."
-    relations = _relations(propose(text, department="u", source_name="u.txt"))
-    assert relations[("RoboticSurgery", "usesEquipment", "DaVinciSurgicalSystem")][0] == "Stated"
-    assert relations[("ThoracoscopicBronchialSleeveResection", "usesEquipment", "Thoracoscope")][0] == "Implied"
+    statuses = _statuses(text)
+    assert statuses[("RoboticSurgery", "usesEquipment", "DaVinciSurgicalSystem")] == "Stated"
+    assert statuses[("ThoracoscopicBronchialSleeveResection", "usesEquipment", "Thoracoscope")] == "Implied"
 
 
 def test_a_chinese_site_alone_before_another_sites_phrase_shares_its_words() -> None:
@@ -154,12 +163,12 @@ def test_a_service_appended_after_a_closed_list_is_offered_and_its_routine_is_am
             "thoracoscopic pleural biopsy, and robotic surgery. It routinely performs segmentectomy and robotic "
             "surgery.")
     first = text[text.index("The unit"):text.index("It routinely")].strip()
-    relations = _relations(propose(text, department="u", source_name="u.txt"))
+    relations = _read(text)
     assert relations[("department", "performsRoutinely", "RadiofrequencyAblation")] == ("Stated", [first])
     assert relations[("department", "offers", "RoboticSurgery")] == ("Stated", [first])
     # the second sentence calls it routine outright: that is the stronger reading, and the one proposed
     assert relations[("department", "performsRoutinely", "RoboticSurgery")][0] == "Stated"
-    alone = _relations(propose(text[:text.index(" It routinely")], department="u", source_name="u.txt"))
+    alone = _read(text[:text.index(" It routinely")])
     assert alone[("department", "performsRoutinely", "RoboticSurgery")] == ("Ambiguous", [first])
     assert alone[("department", "performsRoutinely", "ThoracoscopicPleuralBiopsy")][0] == "Stated"
 
@@ -167,7 +176,7 @@ def test_a_service_appended_after_a_closed_list_is_offered_and_its_routine_is_am
 def test_an_approach_before_a_lists_first_item_is_only_ambiguous_for_the_next_items() -> None:
     text = ("Chest Unit\n\nThe unit is good at uniportal thoracoscopic lobectomy, segmentectomy, sleeve lobectomy, and "
             "robotic surgery. It also does video-assisted thoracoscopic surgery and pleurodesis.")
-    relations = _relations(propose(text, department="u", source_name="u.txt"))
+    relations = _read(text)
     assert relations[("UniportalThoracoscopicLobectomy", "hasApproach", "UniportalThoracoscopicApproach")][0] == "Stated"
     assert relations[("Segmentectomy", "hasApproach", "UniportalThoracoscopicApproach")][0] == "Ambiguous"
     # a device read from an ambiguous approach is no surer than it
@@ -180,15 +189,14 @@ def test_an_approach_before_a_lists_first_item_is_only_ambiguous_for_the_next_it
 
 
 def test_a_device_read_from_a_denied_approach_is_not_implied() -> None:
-    relations = _relations(propose("Chest Unit\n\nThe unit no longer performs thoracoscopic pleural biopsy.",
-                                   department="u", source_name="u.txt"))
-    assert relations[("ThoracoscopicPleuralBiopsy", "hasApproach", "ThoracoscopicApproach")][0] == "Ambiguous"
-    assert relations[("ThoracoscopicPleuralBiopsy", "usesEquipment", "Thoracoscope")][0] == "Ambiguous"
+    statuses = _statuses("Chest Unit\n\nThe unit no longer performs thoracoscopic pleural biopsy.")
+    assert statuses[("ThoracoscopicPleuralBiopsy", "hasApproach", "ThoracoscopicApproach")] == "Ambiguous"
+    assert statuses[("ThoracoscopicPleuralBiopsy", "usesEquipment", "Thoracoscope")] == "Ambiguous"
 
 
 def test_the_patients_a_sentence_gives_a_list_for_are_ambiguous_for_a_treatment_appended_after_it() -> None:
     text = ("Chest Unit\n\nFor patients whose advanced tumors cannot be surgically resected, the unit conducts "
             "treatments such as radiofrequency ablation, and radioactive particle implantation, and robotic surgery.")
-    relations = _relations(propose(text, department="u", source_name="u.txt"))
-    assert relations[("RadiofrequencyAblation", "hasIndication", "UnresectableAdvancedTumour")][0] == "Stated"
-    assert relations[("RoboticSurgery", "hasIndication", "UnresectableAdvancedTumour")][0] == "Ambiguous"
+    statuses = _statuses(text)
+    assert statuses[("RadiofrequencyAblation", "hasIndication", "UnresectableAdvancedTumour")] == "Stated"
+    assert statuses[("RoboticSurgery", "hasIndication", "UnresectableAdvancedTumour")] == "Ambiguous"
