@@ -253,11 +253,12 @@ class _Assembly:
                     note = (f"Only if it has the approach of the {device.en.lower()}, which is not clear: "
                             + relation.note_en, f"仅当它经{device.zh or device.en}入路完成时才成立，而这并不清楚："
                             + relation.note_zh)
-                out.append(replace(relation, predicate="kg:usesEquipment", object=device.iri,
+                kind = next((m.kind for m in found if m.entity == relation.subject), "procedure")
+                out.append(replace(relation, predicate=rules.uses_device(kind), object=device.iri,
                                    status="Ambiguous" if relation.status == "Ambiguous" else "Implied",
                                    found_by="rule: an operation by a scope's approach is done with that scope",
                                    confidence=round(relation.confidence * 0.8, 2), note_en=note[0], note_zh=note[1]))
-            if relation.predicate == "kg:usesEquipment" and relation.object in devices and any(
+            if relation.predicate in rules.DEVICE_PREDICATES and relation.object in devices and any(
                     m.entity == relation.object and any(m.inside(o) for o in found if o.entity == relation.subject)
                     for m in found):
                 out.append(replace(relation, predicate="kg:hasApproach", object=devices[relation.object],

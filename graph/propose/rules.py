@@ -9,7 +9,8 @@ own. Between two things: an operation treats the condition its name holds or the
 gives ("through", "by", "under"; ambiguous for the later items of a list whose first item's name starts with
 it), or the approach of a treatment it is given as an example of ("laparoscopic
 treatment of various diseases such as ...": implied); it uses the device its name holds (implied: the name says
-so; stated when the name gives the device in brackets, "robotic (Da Vinci) surgery"); a staging
+so; stated when the name gives the device in brackets, "robotic (Da Vinci) surgery"; an examination's device is
+schema:usesDevice, the curated files' form); a staging
 sentence's examinations stage its conditions; a therapy is indicated for the population the sentence names.
 Across sentences: a sentence that announces aspects of its conditions ("in the following aspects:") makes the
 treatments of the next sentences of its paragraph treat them (implied), until a sentence names conditions of
@@ -179,16 +180,27 @@ def relations(sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
     for device in (m for m in mentions if m.kind == "equipment"):
         bracketed = [s for s in top if _in_brackets(sentence, device, s)]
         for holder in bracketed:
-            out.add(holder, "kg:usesEquipment", device, "Stated", "rule: the operation's name gives the device in brackets")
+            out.add(holder, uses_device(holder.kind), device, "Stated",
+                    "rule: the operation's name gives the device in brackets")
         holders = [s for s in top if device.inside(s) or _adjacent(sentence, device, s)] + bracketed
         for holder in holders:
             if holder in bracketed:
                 continue
-            out.add(holder, "kg:usesEquipment", device, "Implied", "rule: the operation's name holds the device",
+            out.add(holder, uses_device(holder.kind), device, "Implied", "rule: the operation's name holds the device",
                     (f"The name '{holder.quote}' says it is done with this device.", f"名称'{holder.quote}'表明它使用该设备。"))
         if not holders and _EQUIPMENT.search(sentence.text):
             out.add(DEPARTMENT, "kg:hasEquipment", device, "Stated", "rule: equipment a sentence about equipment names")
     return out.relations
+
+
+#: The predicates of "done with this device": schema:usesDevice for an examination (schema.org's, for tests), and
+#: kg:usesEquipment, which generalises it, for any other service.
+DEVICE_PREDICATES = frozenset({"kg:usesEquipment", "schema:usesDevice"})
+
+
+def uses_device(kind: str) -> str:
+    """The predicate of a service of `kind` done with a device, as the curated files write it."""
+    return "schema:usesDevice" if kind == "examination" else "kg:usesEquipment"
 
 
 @dataclass(frozen=True)
@@ -333,4 +345,4 @@ def _adjacent(sentence: Sentence, modifier: Mention, service: Mention) -> bool:
     return sentence.chinese and modifier.end == service.start
 
 
-__all__ = ["DEPARTMENT", "Relation", "Topic", "announced", "aspects", "relations"]
+__all__ = ["DEPARTMENT", "DEVICE_PREDICATES", "Relation", "Topic", "announced", "aspects", "relations", "uses_device"]

@@ -200,3 +200,11 @@ def test_the_patients_a_sentence_gives_a_list_for_are_ambiguous_for_a_treatment_
     statuses = _statuses(text)
     assert statuses[("RadiofrequencyAblation", "hasIndication", "UnresectableAdvancedTumour")] == "Stated"
     assert statuses[("RoboticSurgery", "hasIndication", "UnresectableAdvancedTumour")] == "Ambiguous"
+
+
+def test_an_examinations_device_is_schema_uses_device_as_the_curated_files_write_it() -> None:
+    statuses = _statuses("Chest Unit\n\nThe unit performs mediastinoscopy biopsy and thoracoscopy bronchial sleeve "
+                         "resection.")
+    assert statuses[("MediastinoscopyBiopsy", "usesDevice", "Mediastinoscope")] == "Implied"
+    assert ("MediastinoscopyBiopsy", "usesEquipment", "Mediastinoscope") not in statuses
+    assert statuses[("ThoracoscopicBronchialSleeveResection", "usesEquipment", "Thoracoscope")] == "Implied"
