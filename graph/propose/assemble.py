@@ -114,6 +114,8 @@ class _Assembly:
         english = bool(re.search(r"[A-Za-z]{3}", self.text))
         self._document(chinese, english)
         thoracic = patterns.thoracic(self.text)
+        topic: rules.Topic | None = None  # the conditions an earlier sentence of the paragraph announces aspects for
+        previous = 0
         for sentence in sentences(self.text):
             found = mention_finder.find(sentence, self.lexicon)
             slips = patterns.slips(sentence) if thoracic else []
@@ -122,6 +124,13 @@ class _Assembly:
                 self._mention(mention)
             for relation in self._with_scopes(rules.relations(sentence, found), found):
                 self._relation(relation)
+            if re.search(r"\n\s*\n", self.text[previous:sentence.start]) or any(m.kind == "condition" for m in found):
+                topic = None  # a new paragraph, or a sentence with conditions of its own, ends the announced aspects
+            if topic is not None:
+                for relation in rules.aspects(sentence, found, topic):
+                    self._relation(relation)
+            topic = rules.announced(sentence, found) or topic
+            previous = sentence.end
             for figure in figure_patterns.figures(sentence):
                 self._figure(figure)
             for match, reading, note_en, note_zh in slips:
@@ -232,22 +241,24 @@ class _Assembly:
         """The sentence's relations, and what a scope's name implies: an operation by a scope's approach
         ("thoracoscopic lobectomy") is done with that scope (implied: the name says so), and an operation whose name
         holds the scope ("thoracoscopy bronchial sleeve resection") has its approach (the name states it)."""
-        pairs = _scope_pairs(self.lexicon)
-        devices: dict[str, str] = {}  # a scope → the approach named after it alone ("Thoracoscopic", not "Uniportal …")
-        for approach, scope in sorted(pairs.items(), key=lambda item: (-_words(self.lexicon, item[0]), item[0])):
-            devices[scope] = approach
+        pairs, devices = self.lexicon.scope_pairs(), self.lexicon.scope_approaches()
         out = list(relations)
         for relation in relations:
             if relation.predicate == "kg:hasApproach" and relation.object in pairs:
                 device = self.lexicon.entities[pairs[relation.object]]
-                out.append(replace(relation, predicate="kg:usesEquipment", object=device.iri, status="Implied",
+                note = (f"The name says it is done by the approach of the {device.en.lower()}, so with one; the "
+                        "sentence does not name the device.",
+                        f"名称表明它经{device.zh or device.en}入路完成，因此使用该器械；句中并未提到该器械本身。")
+                if relation.status == "Ambiguous":  # never more than the approach it is read from
+                    note = (f"Only if it has the approach of the {device.en.lower()}, which is not clear: "
+                            + relation.note_en, f"仅当它经{device.zh or device.en}入路完成时才成立，而这并不清楚："
+                            + relation.note_zh)
+                kind = next((m.kind for m in found if m.entity == relation.subject), "procedure")
+                out.append(replace(relation, predicate=rules.uses_device(kind), object=device.iri,
+                                   status="Ambiguous" if relation.status == "Ambiguous" else "Implied",
                                    found_by="rule: an operation by a scope's approach is done with that scope",
-                                   confidence=round(relation.confidence * 0.8, 2),
-                                   note_en=f"The name says it is done by the approach of the {device.en.lower()}, so "
-                                           "with one; the sentence does not name the device.",
-                                   note_zh=f"名称表明它经{device.zh or device.en}入路完成，因此使用该器械；"
-                                           "句中并未提到该器械本身。"))
-            if relation.predicate == "kg:usesEquipment" and relation.object in devices and any(
+                                   confidence=round(relation.confidence * 0.8, 2), note_en=note[0], note_zh=note[1]))
+            if relation.predicate in rules.DEVICE_PREDICATES and relation.object in devices and any(
                     m.entity == relation.object and any(m.inside(o) for o in found if o.entity == relation.subject)
                     for m in found):
                 out.append(replace(relation, predicate="kg:hasApproach", object=devices[relation.object],
@@ -407,37 +418,6 @@ class _Assembly:
 
 
 _UNNAMED = "Unnamed procedure (to be named in English): "
-
-
-def _scope_pairs(lexicon: Lexicon) -> dict[str, str]:
-    """Approach → the scope it is named after, by the vocabulary's own English names: an approach whose preferred
-    name (brackets aside) has a word "...scopic" and a device named "...scope" ("Uniportal thoracoscopic" and
-    "Thoracoscope"); an umbrella such as "Endoscopic (thoracoscopic or laparoscopic)" pairs with no device of
-    another name."""
-    key = id(lexicon)
-    if key not in _SCOPES:
-        devices: dict[str, str] = {}
-        for entity in lexicon.entities.values():
-            if entity.kind == "equipment":
-                for word in re.findall(r"[a-z]+scope\b", entity.en.lower()):
-                    devices.setdefault(word[:-1], entity.iri)
-        pairs: dict[str, str] = {}
-        for entity in lexicon.entities.values():
-            if entity.kind == "approach":
-                words = re.findall(r"[a-z]+scopic\b", re.sub(r"\(.*?\)", "", entity.en.lower()))
-                found = [devices[w[:-2]] for w in words if w[:-2] in devices]
-                if len(found) == 1:
-                    pairs[entity.iri] = found[0]
-        _SCOPES[key] = (lexicon, pairs)
-    return _SCOPES[key][1]
-
-
-_SCOPES: dict[int, tuple[Lexicon, dict[str, str]]] = {}
-
-
-def _words(lexicon: Lexicon, iri: str) -> int:
-    """How many words an entity's English name has, brackets aside."""
-    return len(re.sub(r"\(.*?\)", "", lexicon.entities[iri].en).split())
 
 
 def _procedure_classes(words: str) -> Iterable[URIRef]:

@@ -10,6 +10,7 @@ benchmark runs the center with. Imports rdflib and the project's namespaces; not
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -82,6 +83,7 @@ class Lexicon:
     entities: dict[str, Entity] = field(default_factory=dict)
     labels: list[Label] = field(default_factory=list)
     _first: dict[str, list[Label]] = field(default_factory=lambda: defaultdict(list))
+    _scopes: dict[str, str] | None = field(default=None, repr=False)
 
     def add(self, label: Label) -> None:
         """Index a label; one of two letters or fewer ("CT") is too short to find safely, but two Chinese
@@ -101,6 +103,36 @@ class Lexicon:
                 if tuple(norms[i:j]) == label.tokens:
                     found.append((i, j, label))
         return sorted(found, key=lambda item: (item[0] - item[1], item[0], item[2].entity))
+
+    def scope_pairs(self) -> dict[str, str]:
+        """Approach → the scope it is named after, by the vocabulary's own English names: an approach whose
+        preferred name (brackets aside) has a word "...scopic" and a device named "...scope" ("Uniportal
+        thoracoscopic" and "Thoracoscope"); an umbrella such as "Endoscopic (thoracoscopic or laparoscopic)" pairs
+        with no device of another name."""
+        if self._scopes is None:
+            devices: dict[str, str] = {}
+            for entity in self.entities.values():
+                if entity.kind == "equipment":
+                    for word in re.findall(r"[a-z]+scope\b", entity.en.lower()):
+                        devices.setdefault(word[:-1], entity.iri)
+            pairs: dict[str, str] = {}
+            for entity in self.entities.values():
+                if entity.kind == "approach":
+                    words = re.findall(r"[a-z]+scopic\b", _unbracketed(entity.en).lower())
+                    found = [devices[w[:-2]] for w in words if w[:-2] in devices]
+                    if len(found) == 1:
+                        pairs[entity.iri] = found[0]
+            self._scopes = pairs
+        return self._scopes
+
+    def scope_approaches(self) -> dict[str, str]:
+        """A scope → the approach named after it alone (the thoracoscope's is "Thoracoscopic", not "Uniportal
+        thoracoscopic"): of the approaches paired with it, the one of the fewest words."""
+        devices: dict[str, str] = {}
+        for approach, scope in sorted(self.scope_pairs().items(),
+                                      key=lambda item: (-len(_unbracketed(self.entities[item[0]].en).split()), item[0])):
+            devices[scope] = approach
+        return devices
 
     @classmethod
     def from_graph(cls, graph: Graph) -> Lexicon:
@@ -128,6 +160,10 @@ class Lexicon:
                 if title and mapping == SKOS.exactMatch:
                     lexicon.add(Label(title, "icd10-title", "en", entity.iri, label_tokens(title)))
         return lexicon
+
+
+def _unbracketed(name: str) -> str:
+    return re.sub(r"\(.*?\)", "", name)
 
 
 def label_tokens(text: str) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from graph.propose import icd
-from graph.propose.lexicon import FAMILIES, LABEL_CONFIDENCE, Lexicon
+from graph.propose.lexicon import FAMILIES, LABEL_CONFIDENCE, Label, Lexicon
 from graph.propose.patterns import (
     STOP,
     chinese_procedure_phrases,
@@ -30,7 +30,16 @@ _OF_HEADS = frozenset({"resection", "surgery", "biopsy", "dissection", "reconstr
 _UNRESECTABLE = re.compile(
     r"\b(?:advanced\s+)?(?:tumou?rs?|lesions?|disease)\s+(?:(?:that|which)\s+)?(?:cannot|can\s?not|can't)\s+be\s+"
     r"(?:surgically\s+)?(?:resected|removed|operated\s+on)(?:\s+surgically)?|无法手术切除|不能手术切除", re.IGNORECASE)
-_SITE_WORDS = frozenset(icd.SITES) | {"benign", "malignant"}
+_BEHAVIOURS = frozenset({"benign", "malignant"})
+_SITE_WORDS = frozenset(icd.SITES) | _BEHAVIOURS
+#: A scope's words: "thoracoscopy" (done with the scope), "thoracoscopic" (by its approach).
+_SCOPE_WORD = re.compile(r"([a-z]{3,})scop(y|ic)")
+#: Words after "...scopy" that make it an operation ("thoracoscopy technology": thoracoscopic surgery).
+_SCOPY_HEADS = frozenset({"technology", "technique", "technic", "surgery", "operation"})
+_ZH_SITES = "|".join(sorted(icd.SITES_ZH, key=len, reverse=True))
+#: A Chinese site alone before another site's phrase (肺、食管良性肿瘤切除术; 肺和食管癌).
+_ZH_SITE_LIST = re.compile(rf"(?:^|(?<=[、，,：:的])|(?<=擅长)|(?<=开展)|(?<=治疗)|(?<=包括)|(?<=诊治))({_ZH_SITES})"
+                           rf"(、|和|及|与)({_ZH_SITES})([\u4e00-\u9fff]{{1,12}})")
 #: What may stand inside a name between its words: hyphens, slashes, middle dots ("PET-CT", "PET/CT").
 _IN_NAME = "-/·‐–"
 #: Words after which a condition's name is an organisation's ("Thoracic Tumor Center").
@@ -79,7 +88,7 @@ class Mention:
 
 def find(sentence: Sentence, lexicon: Lexicon) -> list[Mention]:
     """Every mention of the sentence, in text order."""
-    candidates = _known(sentence, lexicon) + _new(sentence, lexicon)
+    candidates = _known(sentence, lexicon) + _scoped(sentence, lexicon) + _new(sentence, lexicon)
     chosen: list[Mention] = []
     taken: dict[str, set[int]] = {}
     for mention in sorted(candidates, key=lambda m: (not m.known, -len(m.used), m.start, m.entity)):
@@ -138,6 +147,7 @@ def _runs(sentence: Sentence) -> list[_Run]:
             if end > j:
                 order = (*range(before, h), *range(j, end), h)
                 runs.append(_Run(tuple(toks[k] for k in order), order, head=h))
+    runs.extend(_site_runs(sentence))
     for match in re.finditer(r"\s*[(（][^()（）]{1,40}[)）]", sentence.text):  # "robotic (Da Vinci) surgery"
         start, end = sentence.start + match.start(), sentence.start + match.end()
         order = tuple(k for k, t in enumerate(toks) if not start <= t.start < end)
@@ -147,6 +157,46 @@ def _runs(sentence: Sentence) -> list[_Run]:
         runs.append(_Run(tuple(Token(w.norm, start, end) for w in tokens("unresectable tumour")),
                          tuple(sorted(_indices(toks, start, end))) or (0,), whole=True,
                          used=_indices(toks, start, end)))
+    return runs
+
+
+def _site_runs(sentence: Sentence) -> list[_Run]:
+    """A tumour's site and behaviour in either order ("esophageal benign tumor" is a benign esophageal tumor), and
+    a site standing alone before another site's phrase, which shares that phrase's words ("lung, esophageal benign
+    tumor resection" and "lung and esophageal benign tumor resection" name a benign lung tumor resection too; in
+    Chinese 肺、食管良性肿瘤切除术 names 肺良性肿瘤切除术)."""
+    toks, runs = sentence.tokens, []
+    for k in range(len(toks) - 1):
+        if toks[k].norm in icd.SITES and toks[k + 1].norm in _BEHAVIOURS and _spaced(sentence, toks, k, k + 1):
+            order = (*range(k), k + 1, k, *range(k + 2, len(toks)))
+            runs.append(_Run(tuple(toks[i] for i in order), order))
+        if toks[k].norm not in icd.SITES:
+            continue
+        if sentence.between(toks[k].end, toks[k + 1].start).strip() == "," and (k == 0 or toks[k - 1].norm not in (
+                "the", "of", "a", "an")):
+            second = k + 1
+        elif toks[k + 1].norm in ("and", "or") and _spaced(sentence, toks, k, k + 1):
+            second = k + 2
+        else:
+            continue
+        if second >= len(toks) or toks[second].norm not in icd.SITES or not _spaced(sentence, toks, second - 1, second, "-,"):
+            continue
+        tail = second + 1
+        while tail < len(toks) and tail - second <= 6 and toks[tail].norm not in STOP \
+                and _spaced(sentence, toks, tail - 1, tail):
+            tail += 1
+        if tail == second + 1:
+            continue
+        orders = [(k, *range(second + 1, tail))]
+        if toks[second + 1].norm in _BEHAVIOURS:
+            orders.append((second + 1, k, *range(second + 2, tail)))
+        runs.extend(_Run(tuple(toks[i] for i in order), order, used=frozenset({k}), head=k) for order in orders)
+    for match in _ZH_SITE_LIST.finditer(sentence.text):  # 肺、食管良性肿瘤切除术: 肺良性肿瘤切除术 too
+        first = sorted(_indices(toks, sentence.start + match.start(1), sentence.start + match.end(1)))
+        rest = sorted(_indices(toks, sentence.start + match.start(4), sentence.start + match.end(4)))
+        if first and rest:
+            order = (*first, *rest)
+            runs.append(_Run(tuple(toks[i] for i in order), order, used=frozenset(first), head=first[0]))
     return runs
 
 
@@ -174,6 +224,51 @@ def _known(sentence: Sentence, lexicon: Lexicon) -> list[Mention]:
             found.append(Mention(entity.iri, entity.kind, start, end, sentence.quote(start, end), how,
                                  LABEL_CONFIDENCE[label.kind] * (0.95 if run.virtual else 1.0), used))
     return found
+
+
+def _scoped(sentence: Sentence, lexicon: Lexicon) -> list[Mention]:
+    """What a scope's words name when the vocabulary has the scope but not the word: "thoracoscopy" (done with a
+    thoracoscope) names the Thoracoscope, "thoracoscopy technology" the vocabulary's "thoracoscopic surgery", and
+    "thoracoscopic" the approach the vocabulary names after the Thoracoscope. Each is read from the vocabulary's own
+    names (a device "...scope", an approach "...scopic"), never from a list of words."""
+    toks, found = sentence.tokens, []
+    approaches = lexicon.scope_approaches()
+    for k, token in enumerate(toks):
+        match = _SCOPE_WORD.fullmatch(token.norm)
+        if match is None:
+            continue
+        stem, ending = match.group(1), match.group(2)
+        scope = replace(token, norm=stem + "scope")
+        devices = [(i, j, label) for i, j, label in lexicon.find((*toks[:k], scope, *toks[k + 1:]))
+                   if i <= k < j and lexicon.entities[label.entity].kind == "equipment"]
+        if ending == "y":
+            for i, j, label in devices:
+                found.append(_derived(sentence, lexicon, label, toks[i:j], f"read from '{token.norm}': done with it"))
+            after = toks[k + 1] if k + 1 < len(toks) else None
+            if after is not None and after.norm in _SCOPY_HEADS and _spaced(sentence, toks, k, k + 1):
+                virtual = (*toks[:k], replace(token, norm=stem + "scopic"), replace(after, norm="surgery"), *toks[k + 2:])
+                for i, j, label in lexicon.find(virtual):
+                    if i <= k and k + 1 < j and lexicon.entities[label.entity].kind == "procedure":
+                        found.append(_derived(sentence, lexicon, label, toks[i:j],
+                                              f"read from '{token.norm} {after.norm}': {stem}scopic surgery"))
+        else:
+            for i, j, label in devices:
+                if i == k and j == k + 1 and label.entity in approaches:
+                    approach = lexicon.entities[approaches[label.entity]]
+                    found.append(Mention(approach.iri, approach.kind, token.start, token.end,
+                                         sentence.quote(token.start, token.end),
+                                         f"pattern: '{token.norm}' is the approach the vocabulary names after the "
+                                         f"{lexicon.entities[label.entity].en.lower()} ({label.found_by()})",
+                                         LABEL_CONFIDENCE[label.kind] * 0.9, frozenset({k})))
+    return found
+
+
+def _derived(sentence: Sentence, lexicon: Lexicon, label: Label, matched: tuple[Token, ...], how: str) -> Mention:
+    entity = lexicon.entities[label.entity]
+    start, end = matched[0].start, matched[-1].end
+    used = frozenset(k for k, t in enumerate(sentence.tokens) if start <= t.start and t.end <= end)
+    return Mention(entity.iri, entity.kind, start, end, sentence.quote(start, end), f"{label.found_by()} ({how})",
+                   LABEL_CONFIDENCE[label.kind] * 0.9, used)
 
 
 def _new(sentence: Sentence, lexicon: Lexicon) -> list[Mention]:
