@@ -377,16 +377,21 @@ def serve(
     if settings.http_workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
         return
-    # Several HTTP processes: build and load the store once here, so they do not race to do it.
-    if settings.graph_file is None:
-        content = open_content(settings)
-        prepare_base(settings, ntriples=content.build_ntriples, content_sha256=content.build_sha)
-        content.start()
-        if settings.store == "remote":
-            now = content.snapshot()
-            prepared_store(settings, ntriples=now.ntriples, content_sha256=now.content_sha256).close()
+    _prepare_once(settings)
     uvicorn.run("api.app:app_from_environment", factory=True, workers=settings.http_workers, host=host, port=port,
                 log_level="info", access_log=False)
+
+
+def _prepare_once(settings: Settings) -> None:
+    """Before several HTTP processes start: build (or read TKG_GRAPH_FILE) and load the store once, here, so they do
+    not race to do it (two processes loading one on-disk store corrupt it). A function, so that the graph's bytes
+    are not kept in the parent for the life of the service."""
+    content = open_content(settings)
+    prepare_base(settings, ntriples=content.build_ntriples, content_sha256=content.build_sha)
+    content.start()
+    if settings.store == "remote":
+        now = content.snapshot()
+        prepared_store(settings, ntriples=now.ntriples, content_sha256=now.content_sha256).close()
 
 
 def _current_store() -> Store:

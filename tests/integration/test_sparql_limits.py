@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from graph.build import Built
 from tests.servers import product_server
 
 pytestmark = pytest.mark.integration
@@ -214,9 +215,18 @@ def test_a_query_that_crashes_the_engine_is_contained(tmp_path: Path) -> None:
         assert again.status_code == 200 and len(again.json()["results"]["bindings"]) == 10
 
 
-def test_two_http_processes_share_one_disk_store(tmp_path: Path) -> None:
-    """Each HTTP process opens the on-disk store read-only for its workers: none fights over the write lock."""
-    with product_server(tmp_path / "build", store="disk", store_path=str(tmp_path / "store"), http_workers="2") as base:
+@pytest.mark.parametrize("graph_file", [False, True], ids=["built-from-graph-data", "TKG_GRAPH_FILE"])
+def test_two_http_processes_share_one_disk_store(tmp_path: Path, built: Built, graph_file: bool) -> None:
+    """The store is loaded once, before the HTTP processes start, and each opens it read-only for its workers: none
+    fights over the write lock. With TKG_GRAPH_FILE both processes once loaded it at once, and RocksDB refused the
+    start ("Corruption: Mismatch in unique ID on table file")."""
+    settings = {"store": "disk", "store_path": str(tmp_path / "store"), "http_workers": "2"}
+    if graph_file:
+        (tmp_path / "graph.nt").write_bytes(built.ntriples)
+        settings["graph_file"] = str(tmp_path / "graph.nt")
+    with product_server(tmp_path / "build", tmp_path / "server.log", **settings) as base:
         answers = [httpx.get(base + "/sparql", params={"query": QUICK}, headers=JSON, timeout=60) for _ in range(20)]
         assert {a.status_code for a in answers} == {200}
         assert all(len(a.json()["results"]["bindings"]) == 10 for a in answers)
+        log = (tmp_path / "server.log").read_text(encoding="utf-8")
+    assert log.count("Application startup complete") == 2 and "Traceback" not in log, log[-3000:]  # both, neither died
