@@ -96,11 +96,11 @@ def product(graph: Path, logs: Path, *, query_timeout: float, workers: int, http
     """The product serving `graph` as it is, with the query deadline and the worker processes set; `settings`
     are more TKG_* variables (`{"CACHE_BYTES": "0"}`: no answer cache)."""
     port, started = free_port(), time.monotonic()
-    env = {**os.environ, "TKG_GRAPH_FILE": str(graph.resolve()), "TKG_QUERY_TIMEOUT": str(query_timeout),
+    env = {**{k: v for k, v in os.environ.items() if k != "TKG_STORE"},  # the embedded memory store unless asked
+           "TKG_GRAPH_FILE": str(graph.resolve()), "TKG_QUERY_TIMEOUT": str(query_timeout),
            "TKG_WORKERS": str(workers), "TKG_HTTP_WORKERS": str(http_workers),
            "TKG_RATE_LIMIT": "off",  # wrk is one client sending thousands a second: the limit is not what is timed
            **{f"TKG_{key}": value for key, value in (settings or {}).items()}}
-    env.pop("TKG_STORE", None)
     with _process([sys.executable, "-m", "api", "serve", "--port", str(port)], logs / f"{name}.log", env) as process:
         base = f"http://127.0.0.1:{port}"
         _wait(base + "/api/prefixes", process, startup)
