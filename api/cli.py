@@ -386,6 +386,8 @@ def _prepare_once(settings: Settings) -> None:
     """Before several HTTP processes start: build (or read TKG_GRAPH_FILE) and load the store once, here, so they do
     not race to do it (two processes loading one on-disk store corrupt it). A function, so that the graph's bytes
     are not kept in the parent for the life of the service."""
+    if settings.graph_file is not None and settings.store == "memory":
+        return  # each query worker loads the file itself: nothing to build or load once, so the file is not read here
     content = open_content(settings)
     prepare_base(settings, ntriples=content.build_ntriples, content_sha256=content.build_sha)
     content.start()
