@@ -33,7 +33,7 @@ import httpx
 
 from benchmarks import servers
 from benchmarks.departments import lookup_path, tree_rss_bytes
-from benchmarks.replicate import replicate
+from benchmarks.replicate import replicate, split
 from benchmarks.workload import SOLUTIONS_MEDIA, catalog_workload
 from queries.catalog import load_catalog
 
@@ -91,7 +91,7 @@ def backend(name: str, graph: Path, work: Path, oxigraph: servers.Server | None)
 def measure(copies: int, source: bytes, args: argparse.Namespace, work: Path) -> dict:
     graph = work / f"n{copies}.nt"
     graph.write_bytes(replicate(source, copies))
-    triples = sum(1 for line in graph.read_bytes().splitlines() if line.strip())
+    triples = split(source).size(copies)
     row: dict = {"copies": copies, "triples": triples, "backends": {}}
     workload = catalog_workload(load_catalog()[CATALOG_QUERY])
     print(f"[{copies} copies] {triples:,} triples", file=sys.stderr, flush=True)
