@@ -60,31 +60,43 @@ class _Canonicalizer(_TripleCanonicalizer):
     graph: _Indexed  # type: ignore[assignment]
 
     def _refine(self, coloring: list[Color], sequence: list[Color]) -> list[Color]:
-        """rdflib's `_refine`, giving the same colours in the same order, without the splits that change nothing."""
-        sequence = sorted(sequence, key=lambda x: x.key(), reverse=True)
+        """rdflib's `_refine`, giving the same colours in the same order, without the splits that change nothing.
+
+        Each pass splits only the colours that hold a neighbour of the splitting colour's nodes (found through the
+        node's colour, not by trying every colour), in the order of the colour list; a piece takes its colour's place
+        there (a position key one longer) and in the sequence (a linked list). Every step is then proportional to
+        what the split touches: trying every colour at every pass made a build of 300 departments spend 90 s here."""
         fixed = [c for c in coloring if not (len(c.nodes) > 1 or isinstance(c.nodes[0], BNode))]
         active = [c for c in coloring if len(c.nodes) > 1 or isinstance(c.nodes[0], BNode)]
+        live: dict[int, tuple[tuple[int, ...], Color]] = {id(c): ((i,), c) for i, c in enumerate(active)}
+        colour_of: dict[Node, Color] = {node: c for c in active for node in c.nodes}
+        unsplit = sum(1 for c in active if len(c.nodes) > 1)
+        pending = _Sequence(sorted(sequence, key=lambda x: x.key(), reverse=True))
         passes = 0
         neighbours = self.graph.neighbours
-        while sequence and any(len(c.nodes) > 1 for c in active):  # `fixed` holds single nodes only
-            w = sequence.pop()
-            touched: set[Node] = set()
+        while pending and unsplit:  # `fixed` holds single nodes only
+            w = pending.pop()
+            met: dict[int, Color] = {}
             for node in w.nodes:
-                touched |= neighbours.get(node, set())
-            after: list[Color] = []
-            for c in active:
-                if touched.isdisjoint(c.nodes):  # no triple joins c to w: rdflib's split gives c's own colour back
-                    after.append(c)
-                    continue
+                for neighbour in neighbours.get(node, ()):
+                    c = colour_of.get(neighbour)
+                    if c is not None:
+                        met[id(c)] = c
+            for c in sorted(met.values(), key=lambda c: live[id(c)][0]):  # in the colour list's order
                 colors = sorted(c.distinguish(w, self.graph), key=lambda x: x.key(), reverse=True)  # type: ignore[arg-type]
-                after.extend(colors)
-                try:
-                    si = sequence.index(c)
-                    sequence = sequence[:si] + colors + sequence[si + 1:]
-                except ValueError:
-                    sequence = colors[1:] + sequence
-            active = after
+                place, _ = live.pop(id(c))
+                unsplit -= len(c.nodes) > 1
+                for j, piece in enumerate(colors):
+                    live[id(piece)] = ((*place, j), piece)
+                    unsplit += len(piece.nodes) > 1
+                    for node in piece.nodes:
+                        colour_of[node] = piece
+                if c in pending:
+                    pending.replace(c, colors)
+                else:
+                    pending.prepend(colors[1:])
             passes += 1
+        active = [c for _, c in sorted(live.values(), key=lambda entry: entry[0])]
         ordered = fixed + active if passes else coloring[:]
         combined_colors: list[Color] = []
         combined_color_map: dict[str, Color] = {}
@@ -96,6 +108,67 @@ class _Canonicalizer(_TripleCanonicalizer):
                 combined_colors.append(color)
                 combined_color_map[color_hash] = color
         return combined_colors
+
+
+class _Sequence:
+    """rdflib's refinement sequence as a linked list: take the last colour, replace one colour by several in its place,
+    put colours in front; each in time proportional to the colours it adds (a Python list copies itself each time)."""
+
+    def __init__(self, colours: list[Color]) -> None:
+        self._colours: dict[int, Color] = {}
+        self._before: dict[int, int] = {}
+        self._after: dict[int, int] = {}
+        self._first = self._last = 0  # 0: none (no colour's id is 0)
+        for colour in colours:
+            self._link(colour, self._last, 0)
+
+    def __bool__(self) -> bool:
+        return bool(self._colours)
+
+    def __contains__(self, colour: Color) -> bool:
+        return id(colour) in self._colours
+
+    def _link(self, colour: Color, before: int, after: int) -> None:
+        key = id(colour)
+        self._colours[key], self._before[key], self._after[key] = colour, before, after
+        if before:
+            self._after[before] = key
+        else:
+            self._first = key
+        if after:
+            self._before[after] = key
+        else:
+            self._last = key
+
+    def _unlink(self, key: int) -> tuple[int, int]:
+        before, after = self._before.pop(key), self._after.pop(key)
+        del self._colours[key]
+        if before:
+            self._after[before] = after
+        else:
+            self._first = after
+        if after:
+            self._before[after] = before
+        else:
+            self._last = before
+        return before, after
+
+    def pop(self) -> Color:
+        colour = self._colours[self._last]
+        self._unlink(self._last)
+        return colour
+
+    def replace(self, colour: Color, colours: list[Color]) -> None:
+        before, after = self._unlink(id(colour))
+        for new in colours:
+            self._link(new, before, after)
+            before = id(new)
+
+    def prepend(self, colours: list[Color]) -> None:
+        after = self._first
+        for new in reversed(colours):
+            self._link(new, 0, after)
+            after = id(new)
 
 
 def to_canonical_graph(graph: Iterable[Triple]) -> ReadOnlyGraphAggregate:
